@@ -1,0 +1,56 @@
+// Time: every deadline is a calendar day in the configured zone (Asia/Shanghai by default).
+import dayjs, { type Dayjs } from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
+import timezone from 'dayjs/plugin/timezone.js';
+import customParseFormat from 'dayjs/plugin/customParseFormat.js';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+dayjs.extend(customParseFormat);
+
+export const DEFAULT_TZ = 'Asia/Shanghai';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests and the console can move by hand. */
+export function fixedClock(start: Date | string): Clock & { set(t: Date | string): void; advance(ms: number): void } {
+  let t = new Date(start);
+  return {
+    now: () => new Date(t),
+    set: (v) => { t = new Date(v); },
+    advance: (ms) => { t = new Date(t.getTime() + ms); },
+  };
+}
+
+/** The calendar day (YYYY-MM-DD) of an instant in a zone. */
+export function dayOf(instant: Date, tz: string = DEFAULT_TZ): string {
+  return dayjs(instant).tz(tz).format('YYYY-MM-DD');
+}
+
+/** The instant of a wall-clock time on a calendar day in a zone. */
+export function instantAt(day: string, hhmm: string, tz: string = DEFAULT_TZ): Date {
+  return dayjs.tz(`${day} ${hhmm}`, 'YYYY-MM-DD HH:mm', tz).toDate();
+}
+
+export function inZone(instant: Date, tz: string = DEFAULT_TZ): Dayjs {
+  return dayjs(instant).tz(tz);
+}
+
+/** Calendar arithmetic on YYYY-MM-DD strings (zone-free: a day is a day). */
+export function addDays(day: string, n: number): string {
+  return dayjs.utc(day).add(n, 'day').format('YYYY-MM-DD');
+}
+
+export function daysBetween(from: string, to: string): number {
+  return dayjs.utc(to).diff(dayjs.utc(from), 'day');
+}
+
+export function isValidDay(day: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && dayjs.utc(day).format('YYYY-MM-DD') === day;
+}
+
+export { dayjs };

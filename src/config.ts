@@ -1,0 +1,125 @@
+// The only reader of process.env. Validated once at start-up; a bad value names the key.
+import fs from 'node:fs';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const opt = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyToUndefined, schema);
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const EnvSchema = z.object({
+  DATABASE_URL: opt(
+    z.string().regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, 'expected file:<path> (SQLite) or postgresql://...').default('file:./data/duban.db'),
+  ),
+  LARK_APP_ID: opt(z.string().regex(/^cli_[0-9a-zA-Z]+$/, 'expected an app id like cli_a1b2c3d4e5f60789').optional()),
+  LARK_APP_SECRET: opt(z.string().min(8, 'expected the app secret from the developer console').optional()),
+  LARK_DOMAIN: opt(
+    z.string().regex(/^(feishu|lark|https?:\/\/[^\s]+[^/])$/, 'expected feishu, lark, or a base URL without a trailing slash').default('feishu'),
+  ),
+  LARK_EVENT_MODE: opt(z.enum(['ws', 'webhook']).default('ws')),
+  LARK_ENCRYPT_KEY: opt(z.string().optional()),
+  LARK_VERIFICATION_TOKEN: opt(z.string().optional()),
+  PORT: opt(z.coerce.number().int().min(0).max(65535).default(3000)),
+  DUBAN_TZ: opt(z.string().refine(isTimeZone, 'expected an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai')),
+  DUBAN_ADMINS: opt(z.string().optional()),
+  DUBAN_PLAN: opt(z.string().default('data/plan.txt')),
+  DUBAN_UNITS: opt(z.string().default('data/units.json')),
+  DUBAN_OVERRIDES: opt(z.string().default('data/plan-overrides.json')),
+  DUBAN_POLICY: opt(z.string().default('data/reminder-policy.json')),
+  DUBAN_HOLIDAYS: opt(z.string().default('data/holidays-override.json')),
+  DUBAN_OFFICE_UNIT: opt(z.string().default('依法治办')),
+  DUBAN_SCHEDULER_CRON: opt(z.string().default('*/5 * * * *')),
+  DUBAN_RATE_APP_PER_SECOND: opt(z.coerce.number().int().positive().default(50)),
+  DUBAN_RATE_APP_PER_MINUTE: opt(z.coerce.number().int().positive().default(1000)),
+  DUBAN_RATE_CHAT_PER_SECOND: opt(z.coerce.number().int().positive().default(5)),
+  LOG_LEVEL: opt(z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  databaseUrl: string;
+  lark:
+    | { mode: 'local' }
+    | {
+        mode: 'ws' | 'webhook';
+        appId: string;
+        appSecret: string;
+        domain: string; // 'feishu' | 'lark' | base URL
+        encryptKey?: string;
+        verificationToken?: string;
+      };
+  port: number;
+  tz: string;
+  admins: string[];
+  planPath: string;
+  unitsPath: string;
+  overridesPath: string;
+  policyPath: string;
+  holidaysPath: string;
+  officeUnit: string;
+  schedulerCron: string;
+  rateLimits: { appPerSecond: number; appPerMinute: number; chatPerSecond: number };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Reads .env (if present) without overriding variables already set, like dotenv. */
+export function readDotEnv(file = '.env', env: NodeJS.ProcessEnv = process.env): void {
+  if (!fs.existsSync(file)) return;
+  for (const raw of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = raw.match(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/);
+    if (!m || raw.trim().startsWith('#')) continue;
+    const value = m[2].replace(/^(['"])(.*)\1$/, '$2');
+    if (env[m[1]] === undefined) env[m[1]] = value;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new AppError('config', `invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (e.LARK_APP_ID && !e.LARK_APP_SECRET) {
+    throw new AppError('config', 'invalid configuration: LARK_APP_SECRET: required when LARK_APP_ID is set');
+  }
+  const lark: Config['lark'] = e.LARK_APP_ID
+    ? {
+        mode: e.LARK_EVENT_MODE,
+        appId: e.LARK_APP_ID,
+        appSecret: e.LARK_APP_SECRET!,
+        domain: e.LARK_DOMAIN,
+        encryptKey: e.LARK_ENCRYPT_KEY,
+        verificationToken: e.LARK_VERIFICATION_TOKEN,
+      }
+    : { mode: 'local' };
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL,
+    lark,
+    port: e.PORT,
+    tz: e.DUBAN_TZ,
+    admins: (e.DUBAN_ADMINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    planPath: e.DUBAN_PLAN,
+    unitsPath: e.DUBAN_UNITS,
+    overridesPath: e.DUBAN_OVERRIDES,
+    policyPath: e.DUBAN_POLICY,
+    holidaysPath: e.DUBAN_HOLIDAYS,
+    officeUnit: e.DUBAN_OFFICE_UNIT,
+    schedulerCron: e.DUBAN_SCHEDULER_CRON,
+    rateLimits: {
+      appPerSecond: e.DUBAN_RATE_APP_PER_SECOND,
+      appPerMinute: e.DUBAN_RATE_APP_PER_MINUTE,
+      chatPerSecond: e.DUBAN_RATE_CHAT_PER_SECOND,
+    },
+    logLevel: e.LOG_LEVEL,
+  });
+}

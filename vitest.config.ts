@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    environment: 'node',
+    // Deadlines are calendar days in Asia/Shanghai; run the suite in a different zone so any
+    // accidental use of the process zone shows up as a failure.
+    env: { TZ: 'UTC' },
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
