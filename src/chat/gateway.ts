@@ -1,0 +1,23 @@
+// The few verbs Duban needs from Lark. The real one (lark-gateway.ts) is the only SDK user;
+// the console gateway prints; tests use the real one against a fake Lark server.
+
+/** A card is Lark card JSON 2.0 ({ schema: '2.0', header, body: { elements } }). */
+export type Card = Record<string, unknown>;
+
+export type OutgoingMessage = { msgType: 'interactive'; card: Card } | { msgType: 'text'; text: string } | { msgType: 'file'; fileKey: string };
+
+export interface SendOptions {
+  /** Lark drops a second send with the same uuid within an hour: we pass one derived from the outbox row. */
+  uuid?: string;
+}
+
+export interface LarkGateway {
+  sendToChat(chatId: string, message: OutgoingMessage, opts?: SendOptions): Promise<{ messageId: string }>;
+  reply(messageId: string, message: OutgoingMessage, opts?: SendOptions): Promise<{ messageId: string }>;
+  /** Replace an already-sent card (PATCH; cards only, within 14 days). */
+  updateCard(messageId: string, card: Card): Promise<void>;
+  /** Upload a file (e.g. the ledger workbook) for sending with msgType 'file'. */
+  uploadFile(fileName: string, data: Buffer): Promise<{ fileKey: string }>;
+  /** open_ids of the members of a group chat (for "my tasks" in a direct chat). */
+  listChatMembers(chatId: string): Promise<string[]>;
+}
