@@ -1,0 +1,47 @@
+// The command line: one entry that tests call in-process and bin/duban.js calls for real.
+import { AppError } from '../errors.ts';
+import { parseArgs } from './args.ts';
+import type { CliContext } from './context.ts';
+import { registryCommand } from './commands/registry.ts';
+import { unitsCommand } from './commands/units.ts';
+
+type Handler = (ctx: CliContext, args: ReturnType<typeof parseArgs>) => Promise<number>;
+
+const COMMANDS: Record<string, Handler> = {
+  registry: registryCommand,
+  units: unitsCommand,
+};
+
+export const USAGE = [
+  'usage: npm run cli -- <command>',
+  '  registry import [FILE] [--dry-run] [--json]',
+  '  registry list [--unit NAME] [--json]',
+  '  registry show N [--json]',
+  '  units list [--json]',
+  '  units bind UNIT CHAT_ID',
+].join('\n');
+
+/** Runs one command; returns the exit code. Expected failures print one line on stderr. */
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  const args = parseArgs(argv);
+  const name = args.positionals[0];
+  try {
+    if (!name || name === 'help' || args.flags.help) {
+      ctx.io.out(USAGE);
+      return name ? 0 : 2;
+    }
+    const handler = COMMANDS[name];
+    if (!handler) throw new AppError('usage', `unknown command "${name}"\n${USAGE}`);
+    return await handler(ctx, args);
+  } catch (e) {
+    if (e instanceof AppError) {
+      ctx.io.err(`duban: ${e.message}`);
+      return e.code === 'usage' ? 2 : 1;
+    }
+    ctx.io.err(`duban: unexpected error: ${(e as Error).message}`);
+    ctx.logger.error('cli failed', { err: e as Error, stack: (e as Error).stack });
+    return 1;
+  } finally {
+    await ctx.close();
+  }
+}
