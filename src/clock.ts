@@ -54,3 +54,13 @@ export function isValidDay(day: string): boolean {
 }
 
 export { dayjs };
+
+/** Real time shifted by an offset: the console's `/now` moves it without stopping it. */
+export function offsetClock(base: Clock = systemClock): Clock & { setNow(t: Date): void; reset(): void } {
+  let offset = 0;
+  return {
+    now: () => new Date(base.now().getTime() + offset),
+    setNow: (t) => { offset = t.getTime() - base.now().getTime(); },
+    reset: () => { offset = 0; },
+  };
+}

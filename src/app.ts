@@ -1,0 +1,120 @@
+// The application wired once: store, schedule data, inbound pipeline, reminder pass and dispatcher.
+// main.ts adds the transport (Lark or console) and the cron; tests build it with a fake Lark.
+import type { Config } from './config.ts';
+import type { Clock } from './clock.ts';
+import type { Logger } from './log.ts';
+import type { LarkGateway } from './chat/gateway.ts';
+import { openDb, type Db } from './store/db.ts';
+import { createRegistryRepo } from './store/registry-repo.ts';
+import { createUnitRepo } from './store/unit-repo.ts';
+import { importRegistry, describeImport } from './jobs/import-registry.ts';
+import { queueReminders, type QueueResult } from './jobs/queue-reminders.ts';
+import { createInboundPipeline } from './jobs/handle-inbound.ts';
+import { readJsonFile } from './jobs/data-files.ts';
+import { ReminderPolicySchema, DEFAULT_POLICY, type ReminderPolicy } from './schedule/policy.ts';
+import { HolidayOverrideSchema, EMPTY_HOLIDAY_OVERRIDE } from './schedule/holiday-override.ts';
+import { createWorkCalendar, type WorkCalendar } from './schedule/calendar.ts';
+import { createRateLimiter, type RateLimiter } from './outbox/rate-limiter.ts';
+import { dispatchDue, type DispatchResult } from './outbox/dispatch.ts';
+
+export interface AppDeps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  gateway: LarkGateway;
+  /** The bot's own open_id once known (tells "@bot" apart from other mentions). */
+  botOpenId?: () => string | undefined;
+  groupsOf?: (openId: string) => Promise<string[]>;
+  /** Test hook: a limiter with a stepped clock. */
+  limiter?: RateLimiter;
+  /** Lark transport status for /healthz. */
+  larkStatus?: () => string;
+}
+
+export interface App {
+  db: Db;
+  policy: ReminderPolicy;
+  calendar: WorkCalendar;
+  inbound: ReturnType<typeof createInboundPipeline>;
+  /** One scheduler pass: queue what is due at `now`, then send the outbox. */
+  schedulerPass(now?: Date): Promise<{ queued: QueueResult; dispatched: DispatchResult }>;
+  dispatch(): Promise<DispatchResult>;
+  health(): Promise<{ ok: boolean; db: string; lark: string }>;
+  close(): Promise<void>;
+}
+
+export function loadScheduleData(config: Config): { policy: ReminderPolicy; calendar: WorkCalendar } {
+  const policy = readJsonFile(config.policyPath, ReminderPolicySchema, { optional: true, fallback: DEFAULT_POLICY });
+  const holidays = readJsonFile(config.holidaysPath, HolidayOverrideSchema, { optional: true, fallback: EMPTY_HOLIDAY_OVERRIDE });
+  return { policy, calendar: createWorkCalendar(holidays) };
+}
+
+/** On a database with no registry yet, the configured plan is imported (the embedded default). */
+export async function ensureRegistry(db: Db, config: Config, clock: Clock, logger: Logger): Promise<string[] | null> {
+  if ((await createRegistryRepo(db).countTasks()) > 0) return null;
+  const { plan, summary } = await importRegistry(
+    db,
+    config.planPath,
+    { unitsPath: config.unitsPath, overridesPath: config.overridesPath },
+    { now: clock.now(), tz: config.tz, actor: 'startup' },
+  );
+  const lines = describeImport(config.planPath, plan, summary);
+  logger.info('plan imported on first start', { file: config.planPath, tasks: plan.tasks.length, warnings: plan.warnings.length });
+  return lines;
+}
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, clock, logger, gateway } = deps;
+  const db = await openDb(config.databaseUrl);
+  const { policy, calendar } = loadScheduleData(config);
+  await createUnitRepo(db).ensure(config.officeUnit);
+  const limiter = deps.limiter ?? createRateLimiter({ limits: config.rateLimits });
+
+  let dispatching: Promise<DispatchResult> | null = null;
+  const dispatch = async (): Promise<DispatchResult> => {
+    // One pass at a time in this process; dispatchDue also guards, this just joins the running one.
+    dispatching ??= dispatchDue({ db, gateway, limiter, clock, logger }).finally(() => (dispatching = null));
+    return dispatching;
+  };
+
+  const inbound = createInboundPipeline({
+    db,
+    clock,
+    logger,
+    tz: config.tz,
+    admins: config.admins,
+    officeUnit: config.officeUnit,
+    botOpenId: deps.botOpenId,
+    groupsOf: deps.groupsOf,
+    onQueued: () => void dispatch().catch((e) => logger.error('dispatch failed', { err: e as Error })),
+  });
+
+  const scheduleDeps = { db, policy, calendar, tz: config.tz, officeUnit: config.officeUnit, logger };
+
+  return {
+    db,
+    policy,
+    calendar,
+    inbound,
+    async schedulerPass(now = clock.now()) {
+      const queued = await queueReminders(scheduleDeps, now);
+      const dispatched = await dispatch();
+      return { queued, dispatched };
+    },
+    dispatch,
+    async health() {
+      let dbState = 'ok';
+      try {
+        await db.meta.count();
+      } catch (e) {
+        dbState = `error: ${(e as Error).message}`;
+      }
+      const lark = deps.larkStatus?.() ?? 'local';
+      return { ok: dbState === 'ok', db: dbState, lark };
+    },
+    async close() {
+      await dispatching?.catch(() => undefined);
+      await db.$disconnect();
+    },
+  };
+}

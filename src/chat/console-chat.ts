@@ -1,0 +1,124 @@
+// The local console chat (no Lark credentials): you speak in one unit's group; the same words as in Lark.
+// /unit NAME switches unit, /admin toggles admin, /now DATE moves the clock and runs a scheduler pass.
+import readline from 'node:readline';
+import type { Db } from '../store/db.ts';
+import { createUnitRepo, matchUnit } from '../store/unit-repo.ts';
+import { routeMessage } from './router.ts';
+import { renderOutgoing } from './console-gateway.ts';
+import { toOutgoing } from '../jobs/handle-inbound.ts';
+import { dayjs } from '../clock.ts';
+
+export const CONSOLE_USER = 'ou_console_user';
+
+export interface ConsoleChatDeps {
+  db: Db;
+  tz: string;
+  officeUnit: string;
+  now(): Date;
+  setNow(t: Date): void;
+  schedulerPass(now: Date): Promise<{ queued: { queued: number; cards: number; unbound: unknown[] } }>;
+  write(text: string): void;
+}
+
+export const localChatOf = (unit: string) => `local:${unit}`;
+
+export function createConsoleChat(deps: ConsoleChatDeps) {
+  const state = { unit: '', admin: true, seq: 0 };
+  const units = createUnitRepo(deps.db);
+
+  /** In the console every unit speaks in a local chat of its own, bound on first use. */
+  async function enter(unitName: string): Promise<string> {
+    const m = matchUnit(await units.list(), unitName);
+    if (m.kind === 'none') return `没有单位「${unitName}」。发送 /units 查看全部单位。`;
+    if (m.kind === 'ambiguous') return `「${unitName}」可指：${m.candidates.join('、')}，请写全称。`;
+    if (!m.unit.chatId) await units.bind(m.unit.name, localChatOf(m.unit.name), { actor: CONSOLE_USER, source: 'console' });
+    state.unit = m.unit.name;
+    return `你现在在「${m.unit.name}」的群里 (chat ${m.unit.chatId ?? localChatOf(m.unit.name)})。`;
+  }
+
+  async function bindAllLocal(): Promise<number> {
+    let n = 0;
+    for (const u of await units.list()) {
+      if (!u.chatId) {
+        await units.bind(u.name, localChatOf(u.name), { actor: CONSOLE_USER, source: 'console' });
+        n++;
+      }
+    }
+    return n;
+  }
+
+  async function handleLine(line: string): Promise<string | null> {
+    const text = line.trim();
+    if (!text) return null;
+    if (text.startsWith('/')) {
+      const [cmd, ...rest] = text.slice(1).split(/\s+/);
+      const arg = rest.join(' ');
+      switch (cmd) {
+        case 'unit':
+          return arg ? enter(arg) : `当前单位：${state.unit}。用法：/unit 区司法局`;
+        case 'admin':
+          state.admin = !state.admin;
+          return state.admin ? '你现在是管理员 (admin on)。' : '你现在不是管理员 (admin off)。';
+        case 'units':
+          return (await units.list()).map((u) => `${u.name}${u.collective ? ' (集体)' : ''}`).join('、');
+        case 'now': {
+          if (!arg) return `现在是 ${dayjs(deps.now()).tz(deps.tz).format('YYYY-MM-DD HH:mm')} (${deps.tz})`;
+          const t = /^\d{4}-\d{2}-\d{2}$/.test(arg) ? dayjs.tz(`${arg} 09:30`, deps.tz) : dayjs.tz(arg, deps.tz);
+          if (!t.isValid()) return `「${arg}」不是日期。用法：/now 2027-02-25 或 /now "2027-02-25 10:00"`;
+          deps.setNow(t.toDate());
+          const r = await deps.schedulerPass(t.toDate());
+          return `时钟已调到 ${t.format('YYYY-MM-DD HH:mm')}：本次排程 ${r.queued.queued} 条提醒，${r.queued.cards} 张卡片${r.queued.unbound.length ? `，${r.queued.unbound.length} 条因单位未绑定群未发` : ''}。`;
+        }
+        case 'help':
+          return '/unit 单位名 切换单位 · /admin 切换管理员 · /now 日期 调整时钟并运行一次排程 · /units 单位列表 · /quit 退出；其余输入与飞书中相同，例如「我的任务」「任务 68」「进度 68 60% 已完成初稿」「帮助」';
+        default:
+          return `未知的控制命令 /${cmd}，发送 /help 查看。`;
+      }
+    }
+    const chatId = localChatOf(state.unit);
+    const reply = await routeMessage(
+      { db: deps.db, now: deps.now(), tz: deps.tz, admins: state.admin ? [CONSOLE_USER] : [], officeUnit: deps.officeUnit },
+      {
+        chatId,
+        chatType: 'group',
+        senderOpenId: CONSOLE_USER,
+        senderName: '控制台用户',
+        text,
+        mentionsBot: true,
+        messageId: `local_in_${++state.seq}`,
+      },
+    );
+    return reply ? renderOutgoing(toOutgoing(reply)) : null;
+  }
+
+  return {
+    state,
+    enter,
+    bindAllLocal,
+    handleLine,
+    /** Reads lines until end of input (piped input: answers each line, then resolves). */
+    run(input: NodeJS.ReadableStream, prompt: boolean): Promise<void> {
+      const rl = readline.createInterface({ input, terminal: false });
+      let chain = Promise.resolve();
+      return new Promise((resolve) => {
+        if (prompt) deps.write(`[${state.unit}] > `);
+        rl.on('line', (line) => {
+          chain = chain.then(async () => {
+            if (line.trim() === '/quit') {
+              rl.close();
+              return;
+            }
+            try {
+              const out = await handleLine(line);
+              if (out) deps.write(out + '\n');
+            } catch (e) {
+              deps.write(`出错了：${(e as Error).message}\n`);
+            }
+            if (prompt) deps.write(`[${state.unit}] > `);
+          });
+        });
+        rl.on('close', () => void chain.then(resolve));
+      });
+    },
+  };
+}

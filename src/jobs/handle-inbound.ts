@@ -1,0 +1,165 @@
+// Lark event → stored (deduped on event_id and message_id) → acknowledged → processed from the store:
+// router → command → reply into the outbox, all in one transaction. A crash after the ack loses nothing
+// (the row is still 'received' and the next start processes it); a crash mid-way rolls back cleanly.
+import type { Db } from '../store/db.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import type { OutgoingMessage } from '../chat/gateway.ts';
+import { toCardAction, toInboundMessage, type InboundMessage } from '../chat/inbound.ts';
+import { routeMessage, type ChatContext, type ChatMessage, type Reply } from '../chat/router.ts';
+import { handleCardAction } from '../chat/card-action.ts';
+import { createInboundRepo } from '../store/inbound-repo.ts';
+import { createOutboxRepo } from '../store/outbox-repo.ts';
+import { remindersOfMessage } from './queue-reminders.ts';
+
+// A message whose processing keeps throwing is parked as 'failed' (visible, never silently dropped).
+export const MAX_INBOUND_ATTEMPTS = 5;
+
+export interface InboundDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  tz: string;
+  admins: string[];
+  officeUnit: string;
+  botOpenId?: () => string | undefined;
+  groupsOf?: (openId: string) => Promise<string[]>;
+  /** Called after replies were queued, so the dispatcher can send them now rather than at the next tick. */
+  onQueued?: () => void;
+}
+
+export function toOutgoing(reply: Reply): OutgoingMessage {
+  return reply.kind === 'text' ? { msgType: 'text', text: reply.text } : { msgType: 'interactive', card: reply.card };
+}
+
+export function createInboundPipeline(deps: InboundDeps) {
+  const repo = createInboundRepo(deps.db);
+  const log = deps.logger.child({ component: 'inbound' });
+  let running: Promise<number> | null = null;
+  let again = false;
+
+  const chatContext = (db: Db): ChatContext => ({
+    db,
+    now: deps.clock.now(),
+    tz: deps.tz,
+    admins: deps.admins,
+    officeUnit: deps.officeUnit,
+    groupsOf: deps.groupsOf,
+  });
+
+  async function toChatMessage(m: InboundMessage): Promise<ChatMessage> {
+    const msg: ChatMessage = {
+      chatId: m.chatId,
+      chatType: m.chatType,
+      senderOpenId: m.senderOpenId,
+      text: m.text,
+      mentionsBot: m.mentionsBot,
+      messageId: m.messageId,
+      parentId: m.parentId,
+    };
+    if (m.parentId) {
+      const carried = await remindersOfMessage(deps.db, m.parentId);
+      // A reply to a card with one item is progress on that item; with several the text must name the task.
+      if (carried.length === 1) msg.quotedReminder = carried[0];
+    }
+    return msg;
+  }
+
+  async function processOne(row: { id: number; eventId: string; payload: string }): Promise<void> {
+    const parsed = toInboundMessage(JSON.parse(row.payload), deps.botOpenId?.());
+    const elog = log.child({ eventId: row.eventId });
+    if ('ignored' in parsed) {
+      await repo.markDone(row.id, deps.clock.now());
+      return;
+    }
+    const msg = await toChatMessage(parsed);
+    try {
+      await deps.db.$transaction(
+        async (tx) => {
+          const reply = await routeMessage(chatContext(tx as unknown as Db), msg);
+          if (reply) {
+            await createOutboxRepo(tx).enqueue({
+              key: `reply:${row.eventId}`,
+              kind: 'reply',
+              chatId: msg.chatId,
+              message: toOutgoing(reply),
+              notBefore: deps.clock.now(),
+              replyTo: msg.messageId,
+            });
+          }
+          await createInboundRepo(tx).markDone(row.id, deps.clock.now());
+        },
+        { timeout: 20_000, maxWait: 20_000 },
+      );
+      elog.info('message handled', { chat: msg.chatId, messageId: msg.messageId });
+    } catch (e) {
+      const outcome = await repo.markAttemptFailed(row.id, (e as Error).message, MAX_INBOUND_ATTEMPTS);
+      elog.error('message handling failed', { chat: msg.chatId, err: e as Error, outcome });
+    }
+  }
+
+  /** Processes every stored, unprocessed message (also those left by a crash before a restart). */
+  async function processPending(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let n = 0;
+      do {
+        again = false;
+        for (const row of await repo.pending()) {
+          await processOne(row);
+          n++;
+        }
+      } while (again);
+      return n;
+    })();
+    try {
+      const n = await running;
+      if (n > 0) deps.onQueued?.();
+      return n;
+    } finally {
+      running = null;
+    }
+  }
+
+  return {
+    /** The receiver's handler for im.message.receive_v1: store and return (ack), process after. */
+    async onMessageEvent(raw: unknown): Promise<void> {
+      const parsed = toInboundMessage(raw, deps.botOpenId?.());
+      if ('ignored' in parsed) {
+        log.debug('message ignored', { reason: parsed.ignored });
+        return;
+      }
+      const r = await repo.store({ eventId: parsed.eventId, messageId: parsed.messageId, type: 'message', payload: raw, now: deps.clock.now() });
+      if (!r.stored) {
+        log.info('duplicate delivery ignored', { eventId: parsed.eventId, messageId: parsed.messageId, duplicateOf: r.duplicateOf });
+        return;
+      }
+      setImmediate(() => void processPending().catch((e) => log.error('inbound pass failed', { err: e as Error })));
+    },
+
+    /** card.action.trigger: answered within Lark's 3 s with a toast and the updated card. */
+    async onCardAction(raw: unknown): Promise<object> {
+      const action = toCardAction(raw);
+      const r = await repo.store({ eventId: action.eventId, messageId: null, type: 'card', payload: raw, now: deps.clock.now() });
+      if (!r.stored) return r.response ? (JSON.parse(r.response) as object) : {};
+      try {
+        const result = await deps.db.$transaction(async (tx) => {
+          const res = await handleCardAction(chatContext(tx as unknown as Db), action);
+          await createInboundRepo(tx).markDone(r.id, deps.clock.now(), res);
+          return res;
+        });
+        log.info('card action handled', { eventId: action.eventId, chat: action.chatId });
+        return result;
+      } catch (e) {
+        await repo.markAttemptFailed(r.id, (e as Error).message, 1);
+        log.error('card action failed', { eventId: action.eventId, err: e as Error });
+        return { toast: { type: 'error', content: '提交未成功，请稍后重试或发送「进度 任务号 …」' } };
+      }
+    },
+
+    processPending,
+  };
+}

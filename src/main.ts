@@ -1,0 +1,130 @@
+// Composition root: config → app → transport (Lark or the local console) → cron.
+import cron, { type ScheduledTask } from 'node-cron';
+import { loadConfig, readDotEnv, type Config } from './config.ts';
+import { offsetClock, systemClock } from './clock.ts';
+import { createLogger, type Logger } from './log.ts';
+import { AppError } from './errors.ts';
+import { createApp, ensureRegistry, type App } from './app.ts';
+import { openDb } from './store/db.ts';
+import { createConsoleGateway } from './chat/console-gateway.ts';
+import { createConsoleChat, localChatOf } from './chat/console-chat.ts';
+import { createLarkGateway } from './chat/lark-gateway.ts';
+import { startLarkReceiver, type LarkReceiver } from './chat/lark-receiver.ts';
+import { createUnitRepo } from './store/unit-repo.ts';
+import { createGroupsOf } from './chat/lark-membership.ts';
+
+async function bootRegistry(config: Config, logger: Logger): Promise<void> {
+  const db = await openDb(config.databaseUrl);
+  try {
+    const lines = await ensureRegistry(db, config, systemClock, logger);
+    if (lines) for (const l of lines) process.stdout.write(l + '\n');
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+function startCron(config: Config, app: App, logger: Logger, now: () => Date): ScheduledTask {
+  return cron.schedule(
+    config.schedulerCron,
+    () => {
+      app.schedulerPass(now()).catch((e) => logger.error('scheduler pass failed', { err: e as Error }));
+    },
+    { timezone: config.tz, noOverlap: true },
+  );
+}
+
+async function runLocal(config: Config, logger: Logger): Promise<void> {
+  const clock = offsetClock();
+  const interactive = process.stdin.isTTY === true;
+  const write = (t: string) => process.stdout.write(t.endsWith('\n') || t.endsWith('> ') ? t : t + '\n');
+  let currentChat: string | null = null;
+  const gateway = createConsoleGateway({ currentChat: () => currentChat, write });
+  const app = await createApp({ config, clock, logger, gateway });
+  const chat = createConsoleChat({
+    db: app.db,
+    tz: config.tz,
+    officeUnit: config.officeUnit,
+    now: () => clock.now(),
+    setNow: (t) => clock.setNow(t),
+    schedulerPass: (now) => app.schedulerPass(now),
+    write,
+  });
+  const bound = await chat.bindAllLocal();
+  const units = await createUnitRepo(app.db).list();
+  const first = units.find((u) => u.name === '区司法局') ?? units[0];
+  write(await chat.enter(first.name));
+  currentChat = localChatOf(chat.state.unit);
+  const origEnter = chat.enter;
+  chat.enter = async (name: string) => {
+    const r = await origEnter(name);
+    currentChat = localChatOf(chat.state.unit);
+    return r;
+  };
+  write(
+    `督办 Duban — local console (no LARK_APP_ID). ${bound ? `${bound} units got a local chat. ` : ''}` +
+      `Type 帮助 / help for commands, /help for console controls, /now 2027-02-25 to move the clock.`,
+  );
+  await app.schedulerPass(clock.now());
+  const task = interactive ? startCron(config, app, logger, () => clock.now()) : null;
+  await chat.run(process.stdin, interactive);
+  await task?.stop();
+  await app.close();
+}
+
+async function runLark(config: Config, logger: Logger): Promise<void> {
+  if (config.lark.mode === 'local') return;
+  const lark = config.lark;
+  const gateway = createLarkGateway(lark, logger);
+  let botOpenId: string | undefined;
+  let receiver: LarkReceiver | null = null;
+  const app = await createApp({
+    config,
+    clock: systemClock,
+    logger,
+    gateway,
+    botOpenId: () => botOpenId,
+    larkStatus: () => receiver?.status() ?? 'starting',
+    groupsOf: (openId) => groupsOf(openId),
+  });
+  const groupsOf = createGroupsOf(gateway, () => createUnitRepo(app.db).list());
+  try {
+    botOpenId = (await gateway.getBotInfo()).openId;
+  } catch (e) {
+    logger.warn('could not read the bot identity; any @mention in a group counts as @bot', { err: e as Error });
+  }
+  receiver = await startLarkReceiver({
+    lark,
+    port: config.port,
+    logger,
+    onMessageEvent: (raw) => app.inbound.onMessageEvent(raw),
+    onCardAction: (raw) => app.inbound.onCardAction(raw),
+    health: () => app.health(),
+  });
+  logger.info('duban started', { mode: lark.mode, port: receiver.port });
+  // Messages stored before a crash or restart are processed now; then one scheduler pass.
+  await app.inbound.processPending();
+  await app.schedulerPass();
+  const task = startCron(config, app, logger, () => systemClock.now());
+  const stop = async () => {
+    await task.stop();
+    await receiver?.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+async function main(): Promise<void> {
+  readDotEnv();
+  const config = loadConfig();
+  const logger = createLogger(config.lark.mode === 'local' && config.logLevel === 'info' ? 'warn' : config.logLevel);
+  await bootRegistry(config, logger);
+  if (config.lark.mode === 'local') await runLocal(config, logger);
+  else await runLark(config, logger);
+}
+
+main().catch((e) => {
+  process.stderr.write(`duban: ${e instanceof AppError ? e.message : (e as Error).stack}\n`);
+  process.exit(1);
+});

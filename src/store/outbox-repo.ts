@@ -1,0 +1,211 @@
+// Outbox rows: everything Duban sends is written here first, then claimed and sent exactly once.
+// Every state change is a single conditional updateMany, so two ticks (or two processes) racing on
+// the same row cannot both win; see style.md rule 3.
+import type { OutgoingMessage } from '../chat/gateway.ts';
+import { AppError } from '../errors.ts';
+import type { DbTx } from './db.ts';
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'failed'];
+
+export interface OutboxRow {
+  id: number;
+  key: string;
+  kind: string;
+  chatId: string;
+  /** JSON of the OutgoingMessage; decode with decodeOutboxBody. */
+  body: string;
+  status: OutboxStatus;
+  attempts: number;
+  notBefore: Date;
+  claimedAt: Date | null;
+  lastError: string | null;
+  larkMessageId: string | null;
+  sentAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EnqueueInput {
+  /** Idempotency key (e.g. taskId:ruleId:dueDate): a second enqueue with the same key is a no-op. */
+  key: string;
+  kind: string;
+  chatId: string;
+  message: OutgoingMessage;
+  notBefore: Date;
+  /** Send as a threaded reply to this Lark message id instead of a plain chat message. */
+  replyTo?: string;
+}
+
+// lastError is for an operator's eyes; a whole stack or a huge Lark body helps nobody.
+const MAX_ERROR_CHARS = 1000;
+const clip = (s: string) => (s.length > MAX_ERROR_CHARS ? s.slice(0, MAX_ERROR_CHARS - 1) + '…' : s);
+
+export function encodeOutboxBody(message: OutgoingMessage, replyTo?: string): string {
+  return JSON.stringify(replyTo ? { ...message, replyTo } : message);
+}
+
+/** The message a row answers (a threaded reply), when it is a reply. */
+export function replyTargetOf(body: string): string | undefined {
+  try {
+    const v = JSON.parse(body) as { replyTo?: unknown };
+    return typeof v.replyTo === 'string' ? v.replyTo : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Throws AppError('outbox-body') when the stored body is not a message the gateway can send. */
+export function decodeOutboxBody(body: string): OutgoingMessage {
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch {
+    throw new AppError('outbox-body', 'outbox body is not valid JSON');
+  }
+  const m = v as Record<string, unknown> | null;
+  const ok =
+    m !== null &&
+    typeof m === 'object' &&
+    ((m.msgType === 'text' && typeof m.text === 'string') ||
+      (m.msgType === 'interactive' && typeof m.card === 'object' && m.card !== null) ||
+      (m.msgType === 'file' && typeof m.fileKey === 'string'));
+  if (!ok) throw new AppError('outbox-body', 'outbox body is not an OutgoingMessage (msgType text|interactive|file)');
+  return m as unknown as OutgoingMessage;
+}
+
+function toRow(r: {
+  id: number; key: string; kind: string; chatId: string; body: string; status: string; attempts: number;
+  notBefore: Date; claimedAt: Date | null; lastError: string | null; larkMessageId: string | null;
+  sentAt: Date | null; createdAt: Date; updatedAt: Date;
+}): OutboxRow {
+  return { ...r, status: r.status as OutboxStatus };
+}
+
+const isUniqueViolation = (e: unknown) => (e as { code?: unknown } | null)?.code === 'P2002';
+
+export function createOutboxRepo(db: DbTx) {
+  return {
+    /** Insert-if-absent by key. An existing row is left exactly as it is (whatever its status). */
+    async enqueue(input: EnqueueInput): Promise<{ id: number; created: boolean }> {
+      // Look first so the common "already there" case raises no error (an error would abort a
+      // surrounding PostgreSQL transaction); the catch covers a concurrent insert of the same key.
+      const existing = await db.outbox.findUnique({ where: { key: input.key }, select: { id: true } });
+      if (existing) return { id: existing.id, created: false };
+      try {
+        const row = await db.outbox.create({
+          data: {
+            key: input.key,
+            kind: input.kind,
+            chatId: input.chatId,
+            body: encodeOutboxBody(input.message, input.replyTo),
+            notBefore: input.notBefore,
+          },
+          select: { id: true },
+        });
+        return { id: row.id, created: true };
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        const again = await db.outbox.findUnique({ where: { key: input.key }, select: { id: true } });
+        if (!again) throw e;
+        return { id: again.id, created: false };
+      }
+    },
+
+    /** pending & due -> sending, attempts+1. True only for the one caller that won the row. */
+    async claim(id: number, now: Date): Promise<boolean> {
+      const { count } = await db.outbox.updateMany({
+        where: { id, status: 'pending', notBefore: { lte: now } },
+        data: { status: 'sending', attempts: { increment: 1 }, claimedAt: now },
+      });
+      return count === 1;
+    },
+
+    async findDue(now: Date, limit: number): Promise<OutboxRow[]> {
+      const rows = await db.outbox.findMany({
+        where: { status: 'pending', notBefore: { lte: now } },
+        orderBy: [{ notBefore: 'asc' }, { id: 'asc' }],
+        take: limit,
+      });
+      return rows.map(toRow);
+    },
+
+    async get(id: number): Promise<OutboxRow | null> {
+      const r = await db.outbox.findUnique({ where: { id } });
+      return r ? toRow(r) : null;
+    },
+
+    /**
+     * Lark accepted the message. Recorded even if the row was meanwhile put back to pending by
+     * recoverStale or failed by a racing pass: the message exists, so it must not go out again.
+     */
+    async markSent(id: number, messageId: string, now: Date): Promise<boolean> {
+      const { count } = await db.outbox.updateMany({
+        where: { id, status: { not: 'sent' } },
+        data: { status: 'sent', larkMessageId: messageId, sentAt: now, claimedAt: null, lastError: null },
+      });
+      return count === 1;
+    },
+
+    /** sending -> pending at notBefore. No-op (false) if this caller no longer holds the claim. */
+    async markRetry(id: number, error: string, notBefore: Date): Promise<boolean> {
+      const { count } = await db.outbox.updateMany({
+        where: { id, status: 'sending' },
+        data: { status: 'pending', lastError: clip(error), notBefore, claimedAt: null },
+      });
+      return count === 1;
+    },
+
+    /** sending -> failed; the row stays for the operator (list / retryFailed). */
+    async markFailed(id: number, error: string): Promise<boolean> {
+      const { count } = await db.outbox.updateMany({
+        where: { id, status: 'sending' },
+        data: { status: 'failed', lastError: clip(error), claimedAt: null },
+      });
+      return count === 1;
+    },
+
+    /**
+     * Rows claimed longer than olderThanMs ago (the process died mid-send) go back to pending.
+     * Re-sending is safe because the uuid is derived from the row id and Lark drops a repeat within
+     * 1h, so olderThanMs must stay well under an hour. Returns how many rows were recovered.
+     */
+    async recoverStale(now: Date, olderThanMs: number): Promise<number> {
+      const { count } = await db.outbox.updateMany({
+        where: { status: 'sending', claimedAt: { lt: new Date(now.getTime() - olderThanMs) } },
+        data: { status: 'pending', claimedAt: null, lastError: 'claim went stale (process stopped mid-send?); requeued' },
+      });
+      return count;
+    },
+
+    async list(filter: { status?: OutboxStatus; limit?: number } = {}): Promise<OutboxRow[]> {
+      const rows = await db.outbox.findMany({
+        where: filter.status ? { status: filter.status } : {},
+        orderBy: { id: 'asc' },
+        ...(filter.limit !== undefined ? { take: filter.limit } : {}),
+      });
+      return rows.map(toRow);
+    },
+
+    /**
+     * Operator action: failed -> pending with a fresh attempt budget. notBefore is already in the
+     * past (the row was claimed), so the next pass sends it. False if the row is not failed.
+     */
+    async retryFailed(id: number): Promise<boolean> {
+      const { count } = await db.outbox.updateMany({
+        where: { id, status: 'failed' },
+        data: { status: 'pending', attempts: 0, claimedAt: null },
+      });
+      return count === 1;
+    },
+
+    async counts(): Promise<Record<OutboxStatus, number>> {
+      const groups = await db.outbox.groupBy({ by: ['status'], _count: { _all: true } });
+      const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+      for (const g of groups) if ((OUTBOX_STATUSES as readonly string[]).includes(g.status)) out[g.status as OutboxStatus] = g._count._all;
+      return out;
+    },
+  };
+}
+
+export type OutboxRepo = ReturnType<typeof createOutboxRepo>;
