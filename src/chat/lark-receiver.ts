@@ -1,0 +1,325 @@
+// Receives Lark events and card callbacks: over the long connection (SDK WSClient) or as webhooks
+// on our own HTTP server. Either way the handlers are awaited before Lark gets its ack, so the
+// caller keeps them fast (store, then return) and the platform's 3 s budget holds.
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { larkDomain, sdkLogger } from './lark-gateway.ts';
+
+export type LarkAppConfig = Extract<Config['lark'], { appId: string }>;
+
+export interface LarkReceiverOptions {
+  lark: LarkAppConfig;
+  /** HTTP port for /healthz (and the webhook paths); 0 = ephemeral. */
+  port: number;
+  /** Interface to listen on. Default: all interfaces. */
+  host?: string;
+  logger: Logger;
+  onMessageEvent: (raw: unknown) => Promise<void>;
+  /** The returned object is the callback response (toast / card); `{}` acknowledges without UI change. */
+  onCardAction: (raw: unknown) => Promise<object>;
+  /** im.chat.member.bot.added_v1; logged and acknowledged when absent. */
+  onBotAdded?: (raw: unknown) => Promise<void>;
+  health: () => Promise<object>;
+  /** ws mode: how long start-up waits for the first connection before going on (it keeps retrying). Default 15 s. */
+  readyTimeoutMs?: number;
+}
+
+export interface LarkReceiver {
+  close(): Promise<void>;
+  port: number;
+  /** ws: 'connected' | 'connecting' | 'reconnecting' | 'failed' | 'idle'; webhook: 'webhook'. */
+  status(): string;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const APP_ID_FOR_WS = /^cli_[0-9a-fA-F]{16}$/;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, 'body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function buildDispatcher(opts: LarkReceiverOptions, log: Logger, params: { encryptKey?: string; verificationToken?: string }) {
+  const dispatcher = new lark.EventDispatcher({
+    ...params,
+    cache: new lark.DefaultCache(),
+    loggerLevel: lark.LoggerLevel.warn,
+    logger: sdkLogger(log),
+  });
+  // card.action.trigger is not in the SDK's generated handler types (notes §1.9).
+  dispatcher.register<{ 'card.action.trigger': (data: unknown) => Promise<object> }>({
+    'im.message.receive_v1': async (data: unknown) => {
+      await opts.onMessageEvent(data);
+    },
+    'im.chat.member.bot.added_v1': async (data: unknown) => {
+      if (opts.onBotAdded) await opts.onBotAdded(data);
+      else log.info('bot added to a chat', { chatId: (data as { chat_id?: unknown }).chat_id });
+    },
+    // Always answer with an object: an empty ack makes the Lark client show a callback error.
+    'card.action.trigger': async (data: unknown) => (await opts.onCardAction(data)) ?? {},
+  });
+  return dispatcher;
+}
+
+function listen(server: http.Server, port: number, host: string | undefined): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+async function handleHealth(opts: LarkReceiverOptions, res: http.ServerResponse, log: Logger): Promise<void> {
+  try {
+    sendJson(res, 200, await opts.health());
+  } catch (e) {
+    log.error('health check failed', { err: e as Error });
+    sendJson(res, 503, { ok: false, error: (e as Error).message });
+  }
+}
+
+export async function startLarkReceiver(opts: LarkReceiverOptions): Promise<LarkReceiver> {
+  return opts.lark.mode === 'ws' ? startWs(opts) : startWebhook(opts);
+}
+
+// ---- long connection ------------------------------------------------------------------------
+
+async function startWs(opts: LarkReceiverOptions): Promise<LarkReceiver> {
+  const { appId, appSecret, domain } = opts.lark;
+  const log = opts.logger.child({ component: 'lark-ws' });
+  // The SDK's start() silently does nothing for other app ids (notes §1.7 step 1).
+  if (!APP_ID_FOR_WS.test(appId)) throw new AppError('config', `LARK_APP_ID: ${appId} is not a Lark app id (cli_ + 16 hex digits); the long connection needs one`);
+
+  const dispatcher = buildDispatcher(opts, log, {});
+  let settleReady: ((err?: Error) => void) | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    settleReady = (err) => (err ? reject(err) : resolve());
+  });
+  const wsClient = new lark.WSClient({
+    appId,
+    appSecret,
+    domain: larkDomain(domain),
+    loggerLevel: lark.LoggerLevel.warn,
+    logger: sdkLogger(log),
+    autoReconnect: true,
+    handshakeTimeoutMs: 15_000,
+    // Terminate a half-open socket when no pong arrives; must stay below the server's PingInterval (notes §1.7 step 9).
+    wsConfig: { pingTimeout: 30 },
+    onReady: () => {
+      log.info('lark long connection ready');
+      settleReady?.();
+    },
+    onError: (err) => {
+      log.error('lark long connection gave up', { err });
+      settleReady?.(err);
+    },
+    onReconnecting: () => log.warn('lark long connection lost; reconnecting'),
+    onReconnected: () => log.info('lark long connection re-established'),
+  });
+
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && path === '/healthz') void handleHealth(opts, res, log);
+    else sendJson(res, 404, { error: 'not found' });
+  });
+  const port = await listen(server, opts.port, opts.host);
+
+  await wsClient.start({ eventDispatcher: dispatcher });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      ready,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          log.warn('lark long connection not ready yet; starting anyway, it keeps retrying', { waitedMs: opts.readyTimeoutMs ?? 15_000 });
+          resolve();
+        }, opts.readyTimeoutMs ?? 15_000);
+      }),
+    ]);
+  } catch (e) {
+    wsClient.close({ force: true });
+    await closeServer(server);
+    throw new AppError('lark-connect', `could not open the Lark long connection: ${(e as Error).message}`, {}, { cause: e });
+  } finally {
+    clearTimeout(timer);
+    settleReady = undefined;
+  }
+
+  return {
+    port,
+    status: () => wsClient.getConnectionStatus().state,
+    async close() {
+      wsClient.close({ force: true });
+      await closeServer(server);
+    },
+  };
+}
+
+// ---- webhook --------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+
+async function startWebhook(opts: LarkReceiverOptions): Promise<LarkReceiver> {
+  const { encryptKey, verificationToken } = opts.lark;
+  const log = opts.logger.child({ component: 'lark-webhook' });
+  if (!encryptKey && !verificationToken) {
+    log.warn('webhook mode without LARK_ENCRYPT_KEY or LARK_VERIFICATION_TOKEN: requests cannot be authenticated');
+  }
+  // We verify and decrypt ourselves and then invoke with needCheck:false: the SDK answers a bad
+  // signature with HTTP 200 and an empty body, and signs JSON.stringify(parsed) instead of the raw body.
+  const dispatcher = buildDispatcher(opts, log, { encryptKey, verificationToken });
+  const cipher = encryptKey ? new lark.AESCipher(encryptKey) : undefined;
+
+  /** Decrypt and authenticate one callback body; returns the plain payload. */
+  function verify(req: http.IncomingMessage, rawBody: string, path: string): Json {
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      throw new HttpError(400, 'body is not JSON');
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'body is not a JSON object');
+    let plain = body as Json;
+    const encrypted = typeof plain.encrypt === 'string';
+    if (encrypted) {
+      if (!cipher) throw new HttpError(400, 'encrypted body but LARK_ENCRYPT_KEY is not set');
+      try {
+        plain = JSON.parse(cipher.decrypt(plain.encrypt as string)) as Json;
+      } catch {
+        throw new HttpError(400, 'cannot decrypt body (wrong LARK_ENCRYPT_KEY?)');
+      }
+      if (!plain || typeof plain !== 'object') throw new HttpError(400, 'decrypted body is not a JSON object');
+    }
+
+    const isChallenge = plain.type === 'url_verification';
+    const isLegacyCard = path === '/lark/cards' && !('schema' in plain) && !isChallenge && typeof plain.action === 'object';
+    const timestamp = header(req, 'x-lark-request-timestamp') ?? '';
+    const nonce = header(req, 'x-lark-request-nonce') ?? '';
+    const signature = header(req, 'x-lark-signature');
+
+    if (isLegacyCard) {
+      // Old card callbacks: sha1(timestamp + nonce + verificationToken + body); their `token` is the card token.
+      if (verificationToken) {
+        const expected = crypto.createHash('sha1').update(timestamp + nonce + verificationToken + rawBody).digest('hex');
+        if (!signature || !safeEqual(expected, signature)) throw new HttpError(401, 'bad card callback signature');
+      }
+      return plain;
+    }
+
+    // With an encrypt key Lark signs every callback: sha256(timestamp + nonce + encryptKey + body).
+    // The URL check itself is accepted unsigned when it decrypted with our key or carries our token.
+    if (encryptKey && !(isChallenge && (encrypted || signature === undefined))) {
+      const expected = crypto.createHash('sha256').update(timestamp + nonce + encryptKey + rawBody).digest('hex');
+      if (!signature || !safeEqual(expected, signature)) throw new HttpError(401, 'bad signature');
+    }
+    if (verificationToken) {
+      const headerObj = plain.header as { token?: unknown } | undefined;
+      const token = 'schema' in plain ? headerObj?.token : plain.token;
+      if (typeof token !== 'string' || !safeEqual(token, verificationToken)) throw new HttpError(401, 'bad verification token');
+    } else if (isChallenge && encryptKey && !encrypted) {
+      throw new HttpError(401, 'unencrypted url_verification while LARK_ENCRYPT_KEY is set');
+    }
+    return plain;
+  }
+
+  async function handleCallback(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+    let plain: Json;
+    try {
+      plain = verify(req, await readBody(req), path);
+    } catch (e) {
+      const status = e instanceof HttpError ? e.status : 400;
+      log.warn('rejected lark callback', { path, status, reason: (e as Error).message });
+      sendJson(res, status, { code: status, msg: (e as Error).message });
+      return;
+    }
+    if (plain.type === 'url_verification') {
+      sendJson(res, 200, { challenge: plain.challenge });
+      return;
+    }
+    try {
+      const isLegacyCard = path === '/lark/cards' && !('schema' in plain) && typeof plain.action === 'object';
+      const result: unknown = isLegacyCard ? ((await opts.onCardAction(plain)) ?? {}) : await dispatcher.invoke(plain, { needCheck: false });
+      if (typeof result === 'string') log.debug('lark event without handler', { result });
+      sendJson(res, 200, result && typeof result === 'object' ? result : {});
+    } catch (e) {
+      // A non-2xx answer makes Lark redeliver the event later (15 s, 5 min, 1 h, 6 h).
+      log.error('lark callback handler failed', { path, err: e as Error });
+      sendJson(res, 500, { code: 500, msg: 'handler failed' });
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/healthz') {
+      if (req.method === 'GET') void handleHealth(opts, res, log);
+      else sendJson(res, 405, { error: 'method not allowed' });
+    } else if (path === '/lark/events' || path === '/lark/cards') {
+      if (req.method === 'POST') void handleCallback(req, res, path);
+      else sendJson(res, 405, { error: 'method not allowed' });
+    } else {
+      sendJson(res, 404, { error: 'not found' });
+    }
+  });
+  const port = await listen(server, opts.port, opts.host);
+  log.info('lark webhook listening', { port });
+
+  return {
+    port,
+    status: () => 'webhook',
+    close: () => closeServer(server),
+  };
+}
