@@ -4,12 +4,16 @@ import { parseArgs } from './args.ts';
 import type { CliContext } from './context.ts';
 import { registryCommand } from './commands/registry.ts';
 import { unitsCommand } from './commands/units.ts';
+import { remindersCommand } from './commands/reminders.ts';
+import { outboxCommand } from './commands/outbox.ts';
 
 type Handler = (ctx: CliContext, args: ReturnType<typeof parseArgs>) => Promise<number>;
 
 const COMMANDS: Record<string, Handler> = {
   registry: registryCommand,
   units: unitsCommand,
+  reminders: remindersCommand,
+  outbox: outboxCommand,
 };
 
 export const USAGE = [
@@ -19,6 +23,10 @@ export const USAGE = [
   '  registry show N [--json]',
   '  units list [--json]',
   '  units bind UNIT CHAT_ID',
+  '  reminders preview --from DATE --to DATE [--json]',
+  '  reminders run [--now ISO_TIME]',
+  '  outbox list [--status pending|sending|sent|failed] [--json]',
+  '  outbox retry ID',
 ].join('\n');
 
 /** Runs one command; returns the exit code. Expected failures print one line on stderr. */

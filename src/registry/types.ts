@@ -41,10 +41,20 @@ export interface PlanWarning {
   source: string;
 }
 
+/** A reviewed correction from data/plan-overrides.json that changed a task. */
+export interface AppliedOverride {
+  task: number;
+  note: string;
+  /** Which parts it replaced: schedule, milestones, units, leadUnits, otherUnits. */
+  fields: string[];
+}
+
 export interface ParsedPlan {
   tasks: TaskDraft[];
   units: UnitDraft[];
   warnings: PlanWarning[];
+  /** Overrides that were applied (absent when none were given). */
+  overrides?: AppliedOverride[];
 }
 
 /** A stored milestone: the draft plus its stable key and whether it was past when first imported. */

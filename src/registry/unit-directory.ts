@@ -1,0 +1,152 @@
+// The unit directory (data/units.json): canonical unit names, the short forms plans write them in,
+// and collective units (各乡镇(街道)) with their members. Plans lose separators when scraped
+// ("发改局(区审改办)市场监管局"), so lists are split against the directory, longest name first.
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import { normalizeWidth } from './normalize-text.ts';
+import { splitTopLevel } from './split-top-level.ts';
+import type { UnitDraft } from './types.ts';
+
+const Name = z.string().trim().min(1);
+
+export const UnitEntrySchema = z.object({
+  name: Name,
+  aliases: z.array(Name).default([]),
+  collective: z.boolean().default(false),
+  members: z.array(Name).default([]),
+  /** For the people who edit the file: why an alias or a grouping is there. Ignored by the parser. */
+  note: z.string().optional(),
+});
+
+export const UnitDirectoryFileSchema = z.array(UnitEntrySchema);
+export type UnitDirectoryFile = z.input<typeof UnitDirectoryFileSchema>;
+
+export interface UnitDirectory {
+  readonly units: readonly UnitDraft[];
+  /** Every written form (canonical name or alias, width-normalised) → canonical name. */
+  readonly forms: ReadonlyMap<string, string>;
+}
+
+/** Builds the lookup; a form that names two different units is a mistake in the file, so it throws. */
+export function createUnitDirectory(entries: UnitDirectoryFile = []): UnitDirectory {
+  const parsed = UnitDirectoryFileSchema.parse(entries);
+  const forms = new Map<string, string>();
+  const units: UnitDraft[] = [];
+  for (const e of parsed) {
+    const name = clean(e.name);
+    for (const form of [name, ...e.aliases.map(clean)]) {
+      const owner = forms.get(form);
+      if (owner !== undefined && owner !== name) {
+        throw new AppError('units-conflict', `unit directory: "${form}" names both "${owner}" and "${name}"; keep it on one unit`);
+      }
+      forms.set(form, name);
+    }
+    units.push({
+      name,
+      aliases: e.aliases.map(clean).filter((a) => a !== name),
+      ...(e.collective ? { collective: true, members: e.members.map(clean) } : {}),
+    });
+  }
+  return { units, forms };
+}
+
+function clean(s: string): string {
+  return normalizeWidth(s).replace(/\s+/g, '').trim();
+}
+
+/**
+ * Canonical name for a written unit name, or null. Jin'an units are 区-prefixed and plans often drop
+ * the prefix ("司法局", damaged "直各有关部门"), so "区" + name is tried too.
+ */
+export function resolveUnit(dir: UnitDirectory, name: string): string | null {
+  const form = clean(name);
+  return dir.forms.get(form) ?? dir.forms.get(`区${form}`) ?? null;
+}
+
+export interface UnitListSplit {
+  /** Every unit in written order: canonical names, and unknown names kept as written so none is dropped. */
+  units: string[];
+  /** The names in `units` that the directory does not know. */
+  unknown: string[];
+  /** For an unknown name, the known units a partial reading found inside it (a hint for the warning). */
+  partial: Record<string, string[]>;
+}
+
+const LIST_SEPARATORS = /[、,;\s]/;
+
+/** Splits "委编办、发改牵头" style lists; runs without separators are split by greedy longest match. */
+export function splitUnitList(dir: UnitDirectory, text: string): UnitListSplit {
+  const out: UnitListSplit = { units: [], unknown: [], partial: {} };
+  const add = (name: string) => {
+    if (!out.units.includes(name)) out.units.push(name);
+  };
+  for (const raw of splitTopLevel(normalizeWidth(text), LIST_SEPARATORS)) {
+    const token = raw.replace(/等(?:单位|部门)?$/, '').trim();
+    if (!token) continue;
+    const direct = resolveUnit(dir, token);
+    if (direct) {
+      add(direct);
+      continue;
+    }
+    const seg = segment(dir, token);
+    if (seg.rest.length === 0 && seg.units.length > 0) {
+      seg.units.forEach(add);
+      continue;
+    }
+    // Part of the run matched nothing: the split is a guess, so keep the whole name and say so.
+    add(token);
+    if (!out.unknown.includes(token)) out.unknown.push(token);
+    if (seg.units.length) out.partial[token] = seg.units;
+  }
+  return out;
+}
+
+interface Segmentation {
+  units: string[];
+  rest: string[];
+}
+
+function segment(dir: UnitDirectory, token: string): Segmentation {
+  const units: string[] = [];
+  const rest: string[] = [];
+  let pending = '';
+  let i = 0;
+  while (i < token.length) {
+    const hit = longestFormAt(dir, token, i);
+    if (!hit) {
+      pending += token[i];
+      i++;
+      continue;
+    }
+    if (pending) rest.push(pending);
+    pending = '';
+    units.push(hit.name);
+    i += hit.length;
+    // "发改局(区审改办)": a parenthesis right after a unit holds other names of it, or co-located units.
+    if (token[i] === '(') {
+      const close = token.indexOf(')', i);
+      if (close > i) {
+        const inner = splitTopLevel(token.slice(i + 1, close), LIST_SEPARATORS).map((n) => resolveUnit(dir, n));
+        if (inner.length && inner.every((n) => n !== null)) {
+          for (const n of inner) if (n && !units.includes(n)) units.push(n);
+          i = close + 1;
+        }
+      }
+    }
+  }
+  if (pending) rest.push(pending);
+  return { units, rest };
+}
+
+function longestFormAt(dir: UnitDirectory, token: string, i: number): { name: string; length: number } | undefined {
+  let best: { name: string; length: number } | undefined;
+  for (const [form, name] of dir.forms) {
+    if (best && form.length <= best.length) continue;
+    if (token.startsWith(form, i)) best = { name, length: form.length };
+    // The 区 prefix dropped ("直各有关部门" for 区直各有关部门); short forms are too risky to guess.
+    else if (form.startsWith('区') && form.length >= 5 && form.length - 1 > (best?.length ?? 0) && token.startsWith(form.slice(1), i)) {
+      best = { name, length: form.length - 1 };
+    }
+  }
+  return best;
+}
