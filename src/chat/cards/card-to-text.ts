@@ -1,0 +1,61 @@
+// Plain-text rendering of our cards, for the local console chat and for tests that read what a user sees.
+import type { Card } from '../gateway.ts';
+import { unescapeMd } from './common.ts';
+
+type Node = Record<string, unknown>;
+
+const isNode = (x: unknown): x is Node => !!x && typeof x === 'object' && !Array.isArray(x);
+const textOf = (x: unknown): string => (isNode(x) && typeof x.content === 'string' ? x.content : '');
+
+function mdToText(s: string): string {
+  return unescapeMd(
+    s
+      .replace(/<at id=([^>]+)><\/at>/g, '@$1')
+      .replace(/<\/?font[^>]*>/g, '')
+      .replace(/\*\*(.+?)\*\*/g, '$1'),
+  );
+}
+
+function render(el: unknown, out: string[], indent: string): void {
+  if (!isNode(el)) return;
+  switch (el.tag) {
+    case 'markdown':
+      for (const line of mdToText(String(el.content ?? '')).split('\n')) out.push(indent + line);
+      return;
+    case 'div':
+      out.push(indent + mdToText(textOf(el.text)));
+      return;
+    case 'hr':
+      out.push(indent + '──────────');
+      return;
+    case 'button':
+      out.push(`${indent}[${textOf(el.text)}]`);
+      return;
+    case 'input':
+      out.push(`${indent}[${textOf(el.placeholder) || textOf(el.label) || String(el.name ?? '')}: ____]`);
+      return;
+    case 'select_static': {
+      const opts = Array.isArray(el.options) ? el.options.map((o) => (isNode(o) ? textOf(o.text) : '')).join(' / ') : '';
+      out.push(`${indent}[${textOf(el.placeholder)}: ${opts}]`);
+      return;
+    }
+    default:
+      // form, column_set, column, collapsible_panel…: render children.
+      for (const key of ['elements', 'columns']) {
+        const kids = el[key];
+        if (Array.isArray(kids)) for (const k of kids) render(k, out, el.tag === 'form' ? indent + '  ' : indent);
+      }
+  }
+}
+
+export function cardToText(card: Card): string {
+  const out: string[] = [];
+  const header = isNode(card.header) ? card.header : {};
+  const title = textOf(header.title);
+  const subtitle = textOf(header.subtitle);
+  if (title) out.push(`【${title}】${subtitle ? ` ${subtitle}` : ''}`);
+  const body = isNode(card.body) ? card.body : {};
+  const elements = Array.isArray(body.elements) ? body.elements : Array.isArray(card.elements) ? card.elements : [];
+  for (const el of elements) render(el, out, '');
+  return out.join('\n');
+}

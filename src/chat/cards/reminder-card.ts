@@ -1,0 +1,123 @@
+// The reminder a unit's chat receives: every item due for that unit, nearest first, each saying
+// whether the unit leads or takes part, the deadline, what is asked and how to report; the nearest
+// items carry a "done" button and a progress form whose submit value names task, unit and occurrence.
+import type { ProgressStatus } from '../../registry/types.ts';
+import { clip, copy } from '../copy.ts';
+import type { Lang } from '../commands/types.ts';
+import { escapeMd, fitBlocks, hr, makeCard, md, plain, type Element, type Template } from './common.ts';
+
+export interface ReminderItem {
+  taskNumber: number;
+  taskText: string;
+  role: 'lead' | 'other';
+  unitName: string;
+  /** What is asked (the milestone's label). */
+  label: string;
+  milestoneKey: string;
+  /** YYYY-MM-DD. */
+  occurrence: string;
+  step: string;
+  /** Negative = overdue. */
+  daysLeft: number;
+  periodLabel?: string;
+}
+
+/** What a button or form submit carries back (card.action.trigger `action.value`). */
+export interface ReminderActionValue {
+  op: 'progress' | 'done';
+  task: number;
+  unit: string;
+  mk: string;
+  occ: string;
+  /** The reminder's day, to redraw the card with the same title. */
+  day: string;
+  /** Which item's form: field names are `status_<slot>` etc. because names must be card-unique. */
+  slot: number;
+}
+
+export interface Receipt {
+  who: string;
+  status: ProgressStatus;
+  percent: number | null;
+  when: string;
+}
+
+/** Forms are ~17 elements each; beyond the nearest few, items are reported by command or reply. */
+export const FORM_LIMIT = 5;
+
+export const receiptKey = (task: number, mk: string, occ: string) => `${task}|${mk}|${occ}`;
+
+const STATUSES: ProgressStatus[] = ['progress', 'done', 'blocked'];
+
+function itemBlock(item: ReminderItem, slot: number, day: string, lang: Lang, withForm: boolean, receipt: Receipt | undefined): Element[] {
+  const c = copy(lang);
+  const base = { task: item.taskNumber, unit: item.unitName, mk: item.milestoneKey, occ: item.occurrence, day, slot };
+  const lines = [
+    `**${c.taskTitle(item.taskNumber)}** · ${c.youRole[item.role]} · ${c.deadline} **${item.occurrence}**${c.paren(c.daysLeft(item.daysLeft))}${item.periodLabel ? ` · ${escapeMd(item.periodLabel)}` : ''}`,
+    escapeMd(clip(item.label || item.taskText, 80)),
+    ...(item.label && item.label !== item.taskText ? [`<font color='grey'>${escapeMd(clip(item.taskText, 80))}</font>`] : []),
+    c.howToReport(item.taskNumber),
+  ];
+  const els: Element[] = [md(lines.join('\n'))];
+  if (receipt) {
+    els.push(md(c.received(escapeMd(receipt.who), receipt.status, receipt.percent, receipt.when)));
+    return els;
+  }
+  if (!withForm) return els;
+  const doneValue: ReminderActionValue = { op: 'done', ...base };
+  const submitValue: ReminderActionValue = { op: 'progress', ...base };
+  els.push(
+    {
+      tag: 'button',
+      name: `done_${slot}`,
+      text: plain(c.doneButton),
+      type: 'primary_filled',
+      behaviors: [{ type: 'callback', value: doneValue }],
+    },
+    {
+      tag: 'form',
+      name: `form_${slot}`,
+      elements: [
+        {
+          tag: 'select_static',
+          name: `status_${slot}`,
+          placeholder: plain(c.formStatus),
+          initial_option: 'progress',
+          options: STATUSES.map((s) => ({ text: plain(c.status[s]), value: s })),
+        },
+        { tag: 'input', name: `percent_${slot}`, placeholder: plain(c.formPercent), max_length: 5 },
+        { tag: 'input', name: `note_${slot}`, placeholder: plain(c.formNote), max_length: 500 },
+        {
+          tag: 'button',
+          name: `submit_${slot}`,
+          text: plain(c.formSubmit),
+          type: 'primary',
+          form_action_type: 'submit',
+          behaviors: [{ type: 'callback', value: submitValue }],
+        },
+      ],
+    },
+  );
+  return els;
+}
+
+export function reminderCard(
+  items: ReminderItem[],
+  unit: string,
+  day: string,
+  opts: { lang?: Lang; receipts?: Map<string, Receipt> } = {},
+): Record<string, unknown> {
+  const lang = opts.lang ?? 'zh';
+  const c = copy(lang);
+  const sorted = [...items].sort((a, b) => a.daysLeft - b.daysLeft || a.taskNumber - b.taskNumber);
+  const worst = sorted[0]?.daysLeft ?? 99;
+  const template: Template = worst < 0 ? 'red' : worst <= 3 ? 'orange' : 'blue';
+  const title = c.reminderTitle(unit, sorted.length, day);
+  const blocks = sorted.map((item, i) => {
+    const receipt = opts.receipts?.get(receiptKey(item.taskNumber, item.milestoneKey, item.occurrence));
+    return [...(i ? [hr()] : []), ...itemBlock(item, i, day, lang, i < FORM_LIMIT, receipt)];
+  });
+  return fitBlocks((els) => makeCard(title, template, els), [md(c.reminderAsk)], blocks, (shown) =>
+    shown < sorted.length ? [hr(), md(c.more(sorted.length - shown, null, sorted[shown].taskNumber))] : null,
+  ).card;
+}

@@ -1,0 +1,51 @@
+// One task: its words, units, milestones with their next dates, and every unit's latest progress.
+import type { Light } from '../deadlines.ts';
+import { copy } from '../copy.ts';
+import type { Lang } from '../commands/types.ts';
+import { escapeMd, fitBlocks, hr, makeCard, md, type Element } from './common.ts';
+import { latestText, lightTemplate, type LatestLine } from './task-list-card.ts';
+
+export interface TaskDetail {
+  number: number;
+  chapter: string;
+  section: string;
+  text: string;
+  schedule: string;
+  retired: boolean;
+  lead: string[];
+  other: string[];
+  milestones: { describe: string; label: string; next?: { occurrence: string; daysLeft: number } }[];
+  /** Every unit on the task (and members who reported), with its light and latest report. */
+  units: { name: string; light: Light; next?: { occurrence: string; daysLeft: number }; latest?: LatestLine }[];
+}
+
+export function taskDetailCard(t: TaskDetail, lang: Lang): Record<string, unknown> {
+  const c = copy(lang);
+  const title = `${c.taskTitle(t.number)}${t.retired ? c.retiredNote : ''}`;
+  const subtitle = [t.chapter, t.section].filter(Boolean).join(' · ').slice(0, 60) || undefined;
+  const head: Element[] = [
+    md(escapeMd(t.text)),
+    md(`**${c.unitsLabel}**${c.colon}${c.role.lead}${c.colon}${escapeMd(t.lead.join(c.listSep)) || '—'}; ${c.role.other}${c.colon}${escapeMd(t.other.join(c.listSep)) || '—'}`),
+  ];
+  if (t.schedule) head.push(md(`**${c.scheduleLabel}**${c.colon}${escapeMd(t.schedule)}`));
+  if (t.milestones.length)
+    head.push(
+      md(
+        [
+          `**${c.milestonesLabel}**`,
+          ...t.milestones.map(
+            (m) =>
+              `• ${escapeMd(m.describe)}${m.label && m.label !== m.describe ? `${c.colon}${escapeMd(m.label)}` : ''}${m.next ? c.paren(`${c.nextLabel} ${m.next.occurrence}, ${c.daysLeft(m.next.daysLeft)}`) : ''}`,
+          ),
+        ].join('\n'),
+      ),
+    );
+  head.push(hr(), md(`**${c.progressLabel}**`));
+  const blocks = t.units.map((u) => [
+    md(`${c.light[u.light]} **${escapeMd(u.name)}**${u.next ? ` · ${u.next.occurrence}${c.paren(c.daysLeft(u.next.daysLeft))}` : ''}\n${latestText(c, u.latest)}`),
+  ]);
+  const template = t.retired ? 'grey' : lightTemplate(t.units.map((u) => u.light));
+  return fitBlocks((els) => makeCard(title, template, els, subtitle), head, blocks, (shown) =>
+    shown < t.units.length ? [md(c.moreUnits(t.units.length - shown))] : null,
+  ).card;
+}

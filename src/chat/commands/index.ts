@@ -1,0 +1,24 @@
+// Every chat command, in the order the router tries them.
+import type { Command } from './types.ts';
+import { helpCommand } from './help.ts';
+import { myTasksCommand } from './my-tasks.ts';
+import { taskCommand } from './task.ts';
+import { progressCommand } from './progress.ts';
+import { overdueCommand, thisWeekCommand } from './deadline-lists.ts';
+import { bindCommand } from './bind.ts';
+import { registerCommand } from './register.ts';
+
+// Each command's args type differs; the router only passes match()'s result back to the same run().
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: readonly Command<any>[] = [
+  helpCommand,
+  myTasksCommand,
+  taskCommand,
+  progressCommand,
+  overdueCommand,
+  thisWeekCommand,
+  bindCommand,
+  registerCommand,
+];
+
+export type { Command, CommandContext, ChatContext, ChatMessage, Reply, QuotedReminder, Lang } from './types.ts';

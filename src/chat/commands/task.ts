@@ -1,0 +1,57 @@
+// 任务 68 / task 68: one task with every unit's latest progress.
+import { describeMilestone } from '../../registry/describe-milestone.ts';
+import { createRegistryRepo } from '../../store/registry-repo.ts';
+import { copy } from '../copy.ts';
+import { taskDetailCard, type TaskDetail } from '../cards/task-detail-card.ts';
+import { openOccurrences } from '../deadlines.ts';
+import { card, text, type Command, type CommandContext, type Lang, type Reply } from './types.ts';
+import { langOfKeyword, latestLine } from './lines.ts';
+import { loadWorld, viewOf } from './scope.ts';
+
+/** The "no such task" answer, shared by every command that takes a task number. */
+export async function unknownTask(ctx: CommandContext, n: number, lang: Lang): Promise<Reply> {
+  const count = await createRegistryRepo(ctx.db).countTasks();
+  return text(copy(lang).unknownTask(n, count));
+}
+
+export const taskCommand: Command<{ lang: Lang; number: number | null }> = {
+  name: 'task',
+  match: (t) => {
+    const m = /^(?:(任务)|(task))(?:\s+|(?=[#\d])|$)(.*)$/i.exec(t);
+    if (!m) return null;
+    const lang = m[2] ? 'en' : 'zh';
+    const n = /^(?:#|no\.?\s*|第)?\s*(\d{1,9})\s*(?:号|项)?$/i.exec(m[3].trim());
+    return { lang, number: n ? Number(n[1]) : null };
+  },
+  run: async (ctx, { lang, number }) => {
+    const c = copy(lang);
+    if (number === null) return text(c.taskUsage);
+    const task = await createRegistryRepo(ctx.db).getTask(number);
+    if (!task) return unknownTask(ctx, number, lang);
+    const world = await loadWorld(ctx);
+    const named = new Set(task.units.map((u) => u.name));
+    const reported = [...new Set(world.reports.filter((r) => r.taskNumber === number && !named.has(r.unitName)).map((r) => r.unitName))];
+    const units = [...task.units, ...reported.map((name) => ({ name, role: 'other' as const }))].map((u) => {
+      const v = viewOf(world, task, u.name, u.role);
+      const o = v.open[0];
+      return { name: u.name, light: v.light, next: o && { occurrence: o.occurrence, daysLeft: o.daysLeft }, latest: latestLine(v.latest, ctx.tz) };
+    });
+    const detail: TaskDetail = {
+      number: task.number,
+      chapter: task.chapter,
+      section: task.section,
+      text: task.text,
+      schedule: task.schedule,
+      retired: task.retired,
+      lead: task.units.filter((u) => u.role === 'lead').map((u) => u.name),
+      other: task.units.filter((u) => u.role === 'other').map((u) => u.name),
+      milestones: task.milestones.map((m) => {
+        // The plan's own next date (no unit's reports): the first occurrence on or after today.
+        const next = openOccurrences([m], world.today, []).find((o) => o.daysLeft >= 0);
+        return { describe: describeMilestone(m), label: m.label, next: next && { occurrence: next.occurrence, daysLeft: next.daysLeft } };
+      }),
+      units,
+    };
+    return card(taskDetailCard(detail, lang));
+  },
+};

@@ -1,0 +1,55 @@
+// The chat layer's own types: what the router is given, and what commands return.
+import type { Db } from '../../store/db.ts';
+import type { Card } from '../gateway.ts';
+
+export type Lang = 'zh' | 'en';
+
+export type Reply = { kind: 'text'; text: string } | { kind: 'card'; card: Card };
+
+/** The reminder a message replied to, resolved by the caller from parentId. */
+export interface QuotedReminder {
+  taskNumber: number;
+  unitName: string;
+  milestoneKey?: string;
+  occurrence?: string;
+}
+
+export interface ChatMessage {
+  chatId: string;
+  chatType: 'group' | 'p2p';
+  senderOpenId: string;
+  senderName?: string;
+  /** Mentions already stripped. */
+  text: string;
+  mentionsBot: boolean;
+  messageId: string;
+  /** The message replied to. */
+  parentId?: string;
+  quotedReminder?: QuotedReminder;
+}
+
+export interface ChatContext {
+  db: Db;
+  now: Date;
+  tz: string;
+  /** open_ids allowed to bind units. */
+  admins: string[];
+  /** The supervising office's unit name: its chats see the whole plan. */
+  officeUnit: string;
+  /** Group chat ids the asker is in (for "my tasks" in a direct chat). */
+  groupsOf?(openId: string): Promise<string[]>;
+}
+
+export interface CommandContext extends ChatContext {
+  msg: ChatMessage;
+}
+
+export interface Command<A> {
+  name: string;
+  /** Pure: the (normalized) text → arguments, or null when the text is not this command. */
+  match(text: string): A | null;
+  run(ctx: CommandContext, args: A): Promise<Reply>;
+}
+
+export const text = (t: string): Reply => ({ kind: 'text', text: t });
+export const card = (c: Card): Reply => ({ kind: 'card', card: c });

@@ -1,0 +1,214 @@
+// Every word a chat user reads, in Chinese and English. Commands pick the language of the form the
+// user typed (`任务 68` → zh, `task 68` → en); cards sent unprompted (reminders) are Chinese.
+import type { ProgressStatus, UnitRole } from '../registry/types.ts';
+import type { Light } from './deadlines.ts';
+
+export const BOT_NAME = '督办';
+
+const list = (xs: string[], sep: string) => xs.join(sep);
+
+const zh = {
+  help: [
+    `${BOT_NAME} 可以做这些（群里请先 @${BOT_NAME}）：`,
+    '• `我的任务` — 本单位的任务，最近的期限在前（`我的任务 2` 看第 2 页）',
+    '• `任务 68` — 一项任务：内容、单位、时间节点、各单位最新进展',
+    '• `进度 68 60% 已完成初稿` — 报进展；`进度 68 已完成` 标记完成，`进度 68 受阻 原因` 标记受阻',
+    '• 回复提醒消息并 @督办 写进展，或在提醒卡片里填写表单',
+    '• `逾期` — 已逾期的事项；`本周` — 7 天内到期的事项',
+    '• `绑定 区司法局` — （管理员）本群代表该单位',
+    '• `登记 区司法局` — 在私聊中登记你所在的单位，之后私聊也能用 `我的任务`',
+    '• `帮助` — 显示本说明。English: `help`',
+  ].join('\n'),
+  hint: (t: string) => `没看懂“${clip(t)}”。发送 \`帮助\` 查看可用命令，例如 \`我的任务\`、\`任务 68\`、\`进度 68 60% 已完成初稿\`。`,
+  emptyHint: `在呢。发送 \`帮助\` 查看可用命令，例如 \`我的任务\`。`,
+
+  unknownTask: (n: number, count: number) => `没有任务 ${n}，本方案共 ${count} 项。发送 \`我的任务\` 查看本单位的任务。`,
+  retiredTask: (n: number) => `任务 ${n} 已从现行方案中撤销，不再督办。`,
+  taskUsage: '请写任务编号，例如 `任务 68`。',
+  progressUsage: '请写任务编号和进展，例如 `进度 68 60% 已完成初稿`。',
+  progressEmpty: (n: number) => `请写上进展内容，例如 \`进度 ${n} 60% 已完成初稿\`，或 \`进度 ${n} 已完成\`。`,
+  percentRange: (raw: string) => `完成比例应在 0% 到 100% 之间，收到的是 ${raw}。例如 \`进度 68 60% 已完成初稿\`。`,
+  doneWithPercent: (p: number) => `标记“已完成”时比例应为 100%（或不写），收到的是 ${p}%。若尚未完成，请去掉“已完成”。`,
+  noUnitGroup: '本群尚未绑定单位，无法按单位登记进展或查看任务。请管理员在本群发送 `绑定 单位名`（例如 `绑定 区司法局`）。',
+  noUnitP2p: '还不知道你代表哪个单位。请发送 `登记 单位名`（例如 `登记 区司法局`），或在本单位的群里 @督办。',
+  notAssigned: (n: number, mine: string[], lead: string[], other: string[]) =>
+    `任务 ${n} 不由${list(mine, '、')}承担（牵头：${list(lead, '、') || '无'}；配合：${list(other, '、') || '无'}）。请核对任务编号，或发送 \`我的任务\` 查看本单位的任务。`,
+  whichUnit: (n: number, cands: string[]) =>
+    `这里代表多个单位承担任务 ${n}：${list(cands, '、')}。请写明单位，例如 \`进度 ${n} ${cands[0]} 60% 已完成初稿\`。`,
+  notYourUnit: (unit: string) => `你不能代表${unit}报进展：本群或你本人未绑定该单位。请在${unit}的工作群里 @督办，或请管理员绑定。`,
+  unknownUnit: (q: string) => `没有找到单位“${clip(q)}”。请写全称或常用简称，例如 \`区司法局\`。`,
+  ambiguousUnit: (q: string, cands: string[], verb: string) =>
+    `“${clip(q)}”对应多个单位：${list(cands, '、')}。请写全称，例如 \`${verb} ${cands[0]}\`。`,
+  bindAdminOnly: '只有管理员可以绑定单位。请联系依法治区办的管理员在本群发送 `绑定 单位名`。',
+  bindInGroup: '绑定要在单位的工作群里进行：请在那个群里 @督办 发送 `绑定 单位名`。私聊请用 `登记 单位名`。',
+  bindUsage: '请写单位名，例如 `绑定 区司法局`。',
+  bound: (unit: string, moved: boolean, all: string[]) =>
+    `已绑定：本群代表${unit}。${moved ? '（该单位原先绑定在另一个群，已改到本群。）' : ''}${all.length > 1 ? `本群现代表：${list(all, '、')}。` : ''}发送 \`我的任务\` 查看任务。`,
+  registerUsage: '请写你所在的单位，例如 `登记 区司法局`。',
+  registered: (unit: string) => `已登记：你是${unit}的联络人。在私聊中发送 \`我的任务\` 即可查看，\`进度 68 60% …\` 即可报进展。（已记入操作记录）`,
+  alreadyRegistered: (unit: string) => `你已是${unit}的联络人，无需重复登记。`,
+  recorded: (n: number, unit: string, status: ProgressStatus, percent: number | null, words: string, due: string | null) =>
+    `已记录：任务 ${n} · ${unit} · ${zh.status[status]}${percent !== null ? ` · ${percent}%` : ''}${words ? ` · ${clip(words, 60)}` : ''}${due ? `（对应节点 ${due}）` : ''}。发送 \`任务 ${n}\` 查看各单位进展。`,
+
+  status: { progress: '进行中', done: '已完成', blocked: '受阻' } as Record<ProgressStatus, string>,
+  light: { overdue: '🔴 逾期', blocked: '🟠 受阻', 'due-soon': '🟡 临近', 'on-track': '🟢 正常', done: '✅ 已完成', ongoing: '🔵 持续推进' } as Record<Light, string>,
+  role: { lead: '牵头', other: '配合' } as Record<UnitRole, string>,
+  youRole: { lead: '你单位牵头', other: '你单位配合' } as Record<UnitRole, string>,
+  daysLeft: (d: number) => (d < 0 ? `逾期 ${-d} 天` : d === 0 ? '今天到期' : `还有 ${d} 天`),
+  noDate: '持续推进，无固定期限',
+  lastProgress: (p: { percent: number | null; text: string; status: ProgressStatus; who: string; day: string }) =>
+    `${zh.status[p.status]}${p.percent !== null ? ` ${p.percent}%` : ''}${p.text ? `：${clip(p.text, 80)}` : ''}（${p.who}，${p.day}）`,
+  noProgress: '尚无进展',
+  latestLabel: '最近进展',
+  nextLabel: '下一期限',
+  unitsLabel: '责任单位',
+  milestonesLabel: '时间节点',
+  progressLabel: '各单位最新进展',
+  scheduleLabel: '进度安排',
+  retiredNote: '（已撤销）',
+
+  myTasksTitle: (units: string[], n: number) => `${list(units, '、')} · 我的任务（${n} 项）`,
+  taskTitle: (n: number) => `任务 ${n}`,
+  overdueTitle: (n: number) => `逾期事项（${n} 项）`,
+  weekTitle: (n: number) => `7 天内到期（${n} 项）`,
+  noTasks: (units: string[]) => `${list(units, '、')}目前没有承担的任务。`,
+  noneOverdue: '没有逾期事项。',
+  noneThisWeek: '未来 7 天没有到期事项。',
+  openUnits: '未完成单位',
+  more: (rest: number, pageHint: string | null, sample: number) =>
+    `还有 ${rest} 项${pageHint ? `，发送 \`${pageHint}\` 看下一页` : ''}，发送 \`任务 ${sample}\` 查看单项。`,
+  pageOf: (page: number, pages: number) => `第 ${page}/${pages} 页`,
+  pageCmd: (page: number) => `我的任务 ${page}`,
+  noSuchPage: (page: number, pages: number) => `没有第 ${page} 页，共 ${pages} 页。`,
+  moreUnits: (n: number) => `另有 ${n} 个单位未列出。`,
+
+  reminderTitle: (unit: string, n: number, day: string) => `${unit} · ${day} 督办提醒（${n} 项）`,
+  reminderAsk: '请在期限前完成并报进展：',
+  howToReport: (n: number) => `报进展：回复本消息 @督办，或发送 \`@督办 进度 ${n} 60% 已完成初稿\`，完成后发送 \`@督办 进度 ${n} 已完成\`。`,
+  deadline: '期限',
+  formStatus: '状态',
+  formPercent: '完成比例（0-100，可不填）',
+  formNote: '进展说明',
+  formSubmit: '提交进展 Submit',
+  doneButton: '已完成 Done',
+  received: (who: string, status: ProgressStatus, percent: number | null, when: string) =>
+    `✅ 已收到 ${who} 的进展：${zh.status[status]}${percent !== null ? ` ${percent}%` : ''}（${when}）`,
+  toastRecorded: (n: number, unit: string) => `已记录任务 ${n} · ${unit} 的进展`,
+  toastBad: '卡片内容已失效，请发送 `进度 任务号 …` 报进展。',
+  toastPercent: (raw: string) => `完成比例应在 0 到 100 之间，收到的是 ${raw}。`,
+  toastEmpty: '请填写进展说明或完成比例，或点“已完成”。',
+  formPercentOnly: '请填写 0 到 100 的数字',
+  colon: '：',
+  paren: (x: string) => `（${x}）`,
+  listSep: '、',
+};
+
+export type Copy = typeof zh;
+
+const en: Copy = {
+  help: [
+    `What ${BOT_NAME} does (in a group, @${BOT_NAME} first):`,
+    '• `my tasks` — your unit\'s tasks, nearest deadline first (`my tasks 2` for page 2)',
+    '• `task 68` — one task: text, units, milestones, latest progress per unit',
+    '• `progress 68 60% draft done` — report progress; `progress 68 done` marks it done, `progress 68 blocked reason` marks it blocked',
+    '• reply to a reminder and @ the bot with your progress, or fill in the reminder card\'s form',
+    '• `overdue` — overdue items; `this week` — items due in the next 7 days',
+    '• `bind 区司法局` — (admins) this group speaks for that unit',
+    '• `register 区司法局` — in a direct chat, say which unit you work for, so `my tasks` works there',
+    '• `help` — this text. 中文：`帮助`',
+  ].join('\n'),
+  hint: (t: string) => `I did not understand "${clip(t)}". Send \`help\` for the commands, e.g. \`my tasks\`, \`task 68\`, \`progress 68 60% draft done\`.`,
+  emptyHint: 'Here. Send `help` for the commands, e.g. `my tasks`.',
+
+  unknownTask: (n, count) => `There is no task ${n}; the plan has ${count} tasks. Send \`my tasks\` to see your unit's tasks.`,
+  retiredTask: (n) => `Task ${n} was withdrawn from the current plan and is no longer followed up.`,
+  taskUsage: 'Give a task number, e.g. `task 68`.',
+  progressUsage: 'Give a task number and your progress, e.g. `progress 68 60% draft done`.',
+  progressEmpty: (n) => `Say what progress was made, e.g. \`progress ${n} 60% draft done\`, or \`progress ${n} done\`.`,
+  percentRange: (raw) => `The percentage must be between 0% and 100%; got ${raw}. E.g. \`progress 68 60% draft done\`.`,
+  doneWithPercent: (p) => `"done" means 100% (or leave the percentage out); got ${p}%. If it is not finished, drop "done".`,
+  noUnitGroup: 'This group is not bound to a unit yet, so it cannot report progress or list tasks. An admin can send `bind UNIT` here (e.g. `bind 区司法局`).',
+  noUnitP2p: 'I do not know which unit you work for. Send `register UNIT` (e.g. `register 区司法局`), or @ the bot in your unit\'s group.',
+  notAssigned: (n, mine, lead, other) =>
+    `Task ${n} is not assigned to ${list(mine, ', ')} (lead: ${list(lead, ', ') || 'none'}; others: ${list(other, ', ') || 'none'}). Check the number, or send \`my tasks\`.`,
+  whichUnit: (n, cands) => `This chat speaks for several units on task ${n}: ${list(cands, ', ')}. Say which, e.g. \`progress ${n} ${cands[0]} 60% draft done\`.`,
+  notYourUnit: (unit) => `You cannot report for ${unit}: neither this chat nor you are bound to it. @ the bot in ${unit}'s group, or ask an admin to bind it.`,
+  unknownUnit: (q) => `No unit called "${clip(q)}". Use the full name or a common short name, e.g. \`区司法局\`.`,
+  ambiguousUnit: (q, cands, verb) => `"${clip(q)}" matches several units: ${list(cands, ', ')}. Use the full name, e.g. \`${verb} ${cands[0]}\`.`,
+  bindAdminOnly: 'Only admins can bind a unit. Ask an admin of the supervising office to send `bind UNIT` here.',
+  bindInGroup: 'Bind in the unit\'s group chat: @ the bot there with `bind UNIT`. In a direct chat use `register UNIT`.',
+  bindUsage: 'Give a unit name, e.g. `bind 区司法局`.',
+  bound: (unit, moved, all) =>
+    `Bound: this group speaks for ${unit}.${moved ? ' (The unit was bound to another group; it is now bound here.)' : ''}${all.length > 1 ? ` This group now speaks for: ${list(all, ', ')}.` : ''} Send \`my tasks\` to see its tasks.`,
+  registerUsage: 'Say which unit you work for, e.g. `register 区司法局`.',
+  registered: (unit) => `Registered: you are a liaison of ${unit}. In a direct chat, \`my tasks\` lists its tasks and \`progress 68 60% …\` reports progress. (Recorded in the audit log.)`,
+  alreadyRegistered: (unit) => `You are already a liaison of ${unit}.`,
+  recorded: (n, unit, status, percent, words, due) =>
+    `Recorded: task ${n} · ${unit} · ${en.status[status]}${percent !== null ? ` · ${percent}%` : ''}${words ? ` · ${clip(words, 60)}` : ''}${due ? ` (for the ${due} deadline)` : ''}. Send \`task ${n}\` to see every unit's progress.`,
+
+  status: { progress: 'in progress', done: 'done', blocked: 'blocked' },
+  light: { overdue: '🔴 overdue', blocked: '🟠 blocked', 'due-soon': '🟡 due soon', 'on-track': '🟢 on track', done: '✅ done', ongoing: '🔵 ongoing' },
+  role: { lead: 'lead', other: 'taking part' },
+  youRole: { lead: 'you lead this', other: 'you take part' },
+  daysLeft: (d) => (d < 0 ? `overdue by ${-d} day${d === -1 ? '' : 's'}` : d === 0 ? 'due today' : `${d} day${d === 1 ? '' : 's'} left`),
+  noDate: 'continuous, no fixed deadline',
+  lastProgress: (p) => `${en.status[p.status]}${p.percent !== null ? ` ${p.percent}%` : ''}${p.text ? `: ${clip(p.text, 80)}` : ''} (${p.who}, ${p.day})`,
+  noProgress: 'no progress yet',
+  latestLabel: 'Latest',
+  nextLabel: 'Next deadline',
+  unitsLabel: 'Units',
+  milestonesLabel: 'Milestones',
+  progressLabel: 'Latest progress per unit',
+  scheduleLabel: 'Schedule',
+  retiredNote: ' (withdrawn)',
+
+  myTasksTitle: (units, n) => `${list(units, ', ')} · my tasks (${n})`,
+  taskTitle: (n) => `Task ${n}`,
+  overdueTitle: (n) => `Overdue (${n})`,
+  weekTitle: (n) => `Due in the next 7 days (${n})`,
+  noTasks: (units) => `${list(units, ', ')} has no tasks at the moment.`,
+  noneOverdue: 'Nothing is overdue.',
+  noneThisWeek: 'Nothing is due in the next 7 days.',
+  openUnits: 'not done',
+  more: (rest, pageHint, sample) => `${rest} more${pageHint ? `; send \`${pageHint}\` for the next page` : ''}; send \`task ${sample}\` for one task.`,
+  pageOf: (page, pages) => `page ${page}/${pages}`,
+  pageCmd: (page) => `my tasks ${page}`,
+  noSuchPage: (page, pages) => `There is no page ${page}; there are ${pages}.`,
+  moreUnits: (n) => `${n} more units not shown.`,
+
+  reminderTitle: (unit, n, day) => `${unit} · reminder ${day} (${n})`,
+  reminderAsk: 'Please finish before the deadline and report progress:',
+  howToReport: (n) => `Report: reply to this message and @ the bot, or send \`@督办 progress ${n} 60% draft done\`; when finished, \`@督办 progress ${n} done\`.`,
+  deadline: 'Deadline',
+  formStatus: 'Status',
+  formPercent: 'Percent (0-100, optional)',
+  formNote: 'What was done',
+  formSubmit: 'Submit',
+  doneButton: 'Done',
+  received: (who, status, percent, when) => `✅ Received from ${who}: ${en.status[status]}${percent !== null ? ` ${percent}%` : ''} (${when})`,
+  toastRecorded: (n, unit) => `Progress on task ${n} · ${unit} recorded`,
+  toastBad: 'This card is out of date; send `progress N …` instead.',
+  toastPercent: (raw) => `The percentage must be between 0 and 100; got ${raw}.`,
+  toastEmpty: 'Fill in what was done or a percentage, or press "Done".',
+  formPercentOnly: 'A number from 0 to 100',
+  colon: ': ',
+  paren: (x) => ` (${x})`,
+  listSep: ', ',
+};
+
+export const COPY: Record<'zh' | 'en', Copy> = { zh, en };
+
+export function copy(lang: 'zh' | 'en'): Copy {
+  return COPY[lang];
+}
+
+/** Quote user text back without flooding the chat. */
+export function clip(t: string, max = 20): string {
+  const chars = [...t];
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : t;
+}
+
+/** A guess at the language of free text: any CJK → zh. */
+export function langOf(t: string): 'zh' | 'en' {
+  return /[\u3400-\u9fff]/.test(t) || !/[a-z]/i.test(t) ? 'zh' : 'en';
+}
