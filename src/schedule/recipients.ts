@@ -1,0 +1,45 @@
+// Who hears about a task: each of its units, with collective units (各乡镇(街道)) reaching their
+// own chat when bound, else each member's chat (an unbound member gets chatId null).
+import type { TaskRecord, UnitRecord, UnitRole } from '../registry/types.ts';
+
+export interface Recipient {
+  unitName: string;
+  chatId: string | null;
+  role: UnitRole;
+  /** Units whose progress reports count for this recipient (itself, plus the collective it came through). */
+  reporters: string[];
+}
+
+export type UnitDirectory = (name: string) => UnitRecord | undefined;
+
+export function unitDirectory(units: UnitRecord[]): UnitDirectory {
+  const byName = new Map<string, UnitRecord>();
+  for (const u of units) for (const n of u.aliases) if (!byName.has(n)) byName.set(n, u);
+  for (const u of units) byName.set(u.name, u); // a real name beats someone else's alias
+  return (name) => byName.get(name);
+}
+
+export function recipientsOf(task: TaskRecord, dir: UnitDirectory): Recipient[] {
+  const out = new Map<string, Recipient>();
+  const add = (r: Recipient) => {
+    const seen = out.get(r.unitName);
+    if (!seen) return void out.set(r.unitName, r);
+    // Listed twice (directly and through a collective): lead wins, both reporters count.
+    if (r.role === 'lead') seen.role = 'lead';
+    for (const n of r.reporters) if (!seen.reporters.includes(n)) seen.reporters.push(n);
+  };
+  for (const { name, role } of task.units) {
+    const unit = dir(name);
+    const canonical = unit?.name ?? name;
+    if (unit?.collective && !unit.chatId && unit.members.length > 0) {
+      for (const m of unit.members) {
+        const member = dir(m);
+        const memberName = member?.name ?? m;
+        add({ unitName: memberName, chatId: member?.chatId ?? null, role, reporters: [memberName, canonical] });
+      }
+    } else {
+      add({ unitName: canonical, chatId: unit?.chatId ?? null, role, reporters: [canonical] });
+    }
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { instantAt } from '../../src/clock.ts';
+import type { ProgressRecord, TaskRecord } from '../../src/registry/types.ts';
+import { DEFAULT_POLICY } from '../../src/schedule/policy.ts';
+import { STATUS_ORDER, statusOf, worstOf, type StatusLight } from '../../src/schedule/status.ts';
+import { calendar, continuous, GO_LIVE, makeTask, once, report, task68, TZ, UNITS } from './builders.ts';
+
+const NOW = instantAt('2027-06-10', '10:00', TZ); // a Thursday
+const status = (tasks: TaskRecord[], progress: ProgressRecord[] = [], now = NOW) =>
+  statusOf({ tasks, progress, policy: DEFAULT_POLICY, calendar, now, tz: TZ, trackFrom: GO_LIVE });
+const unitLight = (due: string, progress: ProgressRecord[] = []) =>
+  status([makeTask({ number: 1, milestones: [once(due)], lead: ['区司法局'] })], progress)[0]!.units[0]!.status;
+
+describe('status lights', () => {
+  it('orders the lights best to worst', () => {
+    expect(STATUS_ORDER).toEqual(['done', 'on-track', 'blue', 'yellow', 'red']);
+    expect(worstOf(['blue', 'red', 'done'])).toBe('red');
+    expect(worstOf([])).toBe('on-track');
+  });
+
+  it.each<[string, string, ProgressRecord[], StatusLight]>([
+    ['more than the blue window away', '2027-06-18', [], 'on-track'],
+    ['exactly at the blue window boundary (7 days)', '2027-06-17', [], 'blue'],
+    ['due today', '2027-06-10', [], 'blue'],
+    ['one day overdue', '2027-06-09', [], 'red'],
+    ['overdue for half a year', '2026-12-31', [], 'red'],
+    ['due before go-live: not tracked', '2026-06-10', [], 'on-track'],
+    ['done (unnamed report closes the due occurrence)', '2027-06-09', [report('区司法局', 1, 'done', '2027-06-10T09:00:00+08:00')], 'done'],
+    ['done early (closes the next upcoming one)', '2027-06-30', [report('区司法局', 1, 'done', '2027-06-01')], 'done'],
+    ['blocked, deadline far', '2027-09-30', [report('区司法局', 1, 'blocked', '2027-06-01')], 'yellow'],
+    ['blocked and overdue stays red', '2027-06-01', [report('区司法局', 1, 'blocked', '2027-06-01')], 'red'],
+    ['blocked, then progress again', '2027-09-30', [report('区司法局', 1, 'blocked', '2027-06-01'), report('区司法局', 1, 'progress', '2027-06-05')], 'on-track'],
+    ['a report after now does not count', '2027-06-09', [report('区司法局', 1, 'done', '2027-06-11')], 'red'],
+  ])('%s: due %s → %s', (_what, due, progress, expected) => {
+    expect(unitLight(due, progress)).toBe(expected);
+  });
+
+  it('a task is the worst of its lead units (other units do not colour it)', () => {
+    const task = makeTask({ number: 2, milestones: [once('2027-06-01')], lead: ['区委办', '区政府办'], other: ['区司法局'] });
+    const done = (u: string) => report(u, 2, 'done', '2027-05-30');
+    expect(status([task], [done('区委办'), done('区政府办')])[0]!.status).toBe('done');
+    expect(status([task], [done('区委办')])[0]!.status).toBe('red');
+    const rows = status([task], [done('区委办'), done('区政府办')])[0]!.units;
+    expect(rows.map((u) => `${u.unitName} ${u.role} ${u.status}`)).toEqual(['区委办 lead done', '区政府办 lead done', '区司法局 other red']);
+  });
+
+  it('a unit is the worst over its occurrences (task 68 in June 2027: 3月1日 done, 4月1日 overdue)', () => {
+    const progress = [report('区委办', 68, 'done', '2027-02-26')];
+    const u = status([task68()], progress)[0]!.units.find((x) => x.unitName === '区委办')!;
+    expect(u.occurrences.map((o) => `${o.occurrence} ${o.status} ${o.daysLeft}`)).toEqual([
+      '2027-03-01 done -101',
+      '2028-03-01 on-track 265',
+      '2027-04-01 red -70',
+      '2028-04-01 on-track 296',
+    ]);
+    expect(u.status).toBe('red');
+  });
+
+  it.each<[string, string[], string, StatusLight]>([
+    ['no progress this quarter, after the call day', [], '2027-06-21', 'yellow'],
+    ['progress this quarter', ['2027-04-20'], '2027-06-21', 'on-track'],
+    ['before the call day a report last quarter still counts', ['2027-03-01'], '2027-06-10', 'on-track'],
+    ['after the call day last quarter no longer counts', ['2027-03-01'], '2027-06-21', 'yellow'],
+    ['never reported', [], '2027-06-10', 'yellow'],
+  ])('continuous: %s → %s', (_what, days, today, expected) => {
+    const task = makeTask({ number: 3, milestones: [continuous()], lead: ['区司法局'] });
+    const progress = days.map((d) => report('区司法局', 3, 'progress', d));
+    expect(status([task], progress, instantAt(today, '10:00', TZ))[0]!.status).toBe(expected);
+  });
+
+  it('historical milestones and retired tasks are left out; collectives expand when units are given', () => {
+    const task = makeTask({ number: 4, milestones: [once('2024-12-31', 'old', true)], lead: ['区司法局'], other: ['各乡镇(街道)'] });
+    expect(status([task])[0]!.units.every((u) => u.occurrences.length === 0 && u.status === 'on-track')).toBe(true);
+    expect(status([task68({ retired: true })])).toEqual([]);
+    const expanded = statusOf({ tasks: [task], progress: [], policy: DEFAULT_POLICY, calendar, now: NOW, tz: TZ, units: UNITS });
+    expect(expanded[0]!.units.map((u) => u.unitName)).toEqual(['区司法局', '鼓山镇', '新店镇', '岳峰镇']);
+  });
+});
