@@ -62,6 +62,18 @@ export function toReminderItem(r: PlannedReminder, tasks: Map<number, TaskRecord
   };
 }
 
+// A year without holiday data is said once per process, not on every five-minute pass.
+const warned = new WeakMap<WorkCalendar, Set<number>>();
+function warnOnce(deps: ScheduleDeps, warnings: CalendarWarning[]): void {
+  const seen = warned.get(deps.calendar) ?? new Set<number>();
+  warned.set(deps.calendar, seen);
+  for (const w of warnings) {
+    if (seen.has(w.year)) continue;
+    seen.add(w.year);
+    deps.logger.warn('holiday data missing', { year: w.year, message: w.message });
+  }
+}
+
 export interface QueueResult {
   planned: number;
   queued: number;
@@ -73,7 +85,7 @@ export interface QueueResult {
 export async function queueReminders(deps: ScheduleDeps, now: Date): Promise<QueueResult> {
   const input = await loadPlanInput(deps, now);
   const { reminders, warnings } = planPass(input);
-  for (const w of warnings) deps.logger.warn('holiday data missing', { year: w.year, message: w.message });
+  warnOnce(deps, warnings);
   const today = dayOf(now, deps.tz);
   const unbound = reminders.filter((r) => r.chatId === null);
   const bound = reminders.filter((r) => r.chatId !== null);
