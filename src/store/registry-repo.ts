@@ -42,34 +42,62 @@ function toUnitRecord(u: UnitRow): UnitRecord {
 
 /** Units named in the plan: the directory entry wins for aliases and members; the chat binding is never touched. */
 async function upsertUnits(tx: DbTx, units: UnitDraft[], names: Set<string>): Promise<{ ids: Map<string, number>; created: string[] }> {
-  const ids = new Map<string, number>();
-  const created: string[] = [];
   const drafts = new Map(units.map((u) => [u.name, u]));
   for (const name of names) if (!drafts.has(name)) drafts.set(name, { name, aliases: [] });
+  const existing = new Map((await tx.unit.findMany()).map((u) => [u.name, u]));
+  const ids = new Map<string, number>();
+  const fresh: { name: string; aliases: string; collective: boolean; members: string }[] = [];
   for (const u of drafts.values()) {
-    const existing = await tx.unit.findUnique({ where: { name: u.name } });
+    const old = existing.get(u.name);
     const data = {
-      aliases: writeJsonList([...new Set([...(existing ? readJsonList(existing.aliases) : []), ...u.aliases])]),
-      collective: u.collective ?? existing?.collective ?? false,
-      members: writeJsonList(u.members ?? (existing ? readJsonList(existing.members) : [])),
+      aliases: writeJsonList([...new Set([...(old ? readJsonList(old.aliases) : []), ...u.aliases])]),
+      collective: u.collective ?? old?.collective ?? false,
+      members: writeJsonList(u.members ?? (old ? readJsonList(old.members) : [])),
     };
-    if (existing) {
-      const changed = existing.aliases !== data.aliases || existing.collective !== data.collective || existing.members !== data.members;
-      if (changed) await tx.unit.update({ where: { id: existing.id }, data });
-      ids.set(u.name, existing.id);
-    } else {
-      const row = await tx.unit.create({ data: { name: u.name, ...data } });
-      ids.set(u.name, row.id);
-      created.push(u.name);
+    if (!old) {
+      fresh.push({ name: u.name, ...data });
+      continue;
+    }
+    ids.set(u.name, old.id);
+    if (old.aliases !== data.aliases || old.collective !== data.collective || old.members !== data.members) {
+      await tx.unit.update({ where: { id: old.id }, data });
     }
   }
-  return { ids, created };
+  if (fresh.length) for (const row of await tx.unit.createManyAndReturn({ data: fresh, select: { id: true, name: true } })) ids.set(row.name, row.id);
+  return { ids, created: fresh.map((u) => u.name) };
+}
+
+function milestoneData(m: MilestoneDraft) {
+  return {
+    kind: m.kind,
+    due: milestoneDue(m),
+    month: m.kind === 'annual' ? m.month : null,
+    day: m.kind === 'annual' ? m.day : null,
+    label: m.label,
+    source: m.source,
+    repair: m.repair ?? null,
+  };
+}
+
+function uniqueMilestones(draft: TaskDraft): Map<string, MilestoneDraft> {
+  const wanted = new Map<string, MilestoneDraft>();
+  for (const m of draft.milestones) if (!wanted.has(milestoneKey(m))) wanted.set(milestoneKey(m), m);
+  return wanted;
+}
+
+/** Lead wins when a unit is listed twice. */
+function rolesOf(draft: TaskDraft): Map<string, UnitRole> {
+  const roles = new Map<string, UnitRole>();
+  for (const n of draft.otherUnits) if (!roles.has(n)) roles.set(n, 'other');
+  for (const n of draft.leadUnits) roles.set(n, 'lead');
+  return roles;
 }
 
 /**
  * Loads a parsed plan in one transaction: same document again changes nothing; a revised plan updates
  * tasks in place, keeps progress, retires (never deletes) what disappeared. Milestones already past when
  * first seen are historical, so a new deployment does not flood chats with years-old deadlines.
+ * New rows are inserted in batches: a plan of thousands of tasks loads in a few statements.
  */
 export async function applyPlan(
   db: Db,
@@ -94,73 +122,89 @@ export async function applyPlan(
       const { ids: unitIds, created } = await upsertUnits(tx, plan.units, named);
       summary.units.created = created;
 
-      const seen = new Set<number>();
+      const stored = new Map(
+        (await tx.task.findMany({ include: { units: true, milestones: true } })).map((t) => [t.number, t]),
+      );
+      const historicalIf = (m: MilestoneDraft) => m.kind === 'once' && m.due < opts.today;
+
+      // New tasks: one batch for the tasks, one for their units, one for their milestones.
+      const newDrafts = plan.tasks.filter((d) => !stored.has(d.number));
+      const newRows = newDrafts.length
+        ? await tx.task.createManyAndReturn({
+            data: newDrafts.map((d) => ({
+              number: d.number, chapter: d.chapter, section: d.section, text: d.text, schedule: d.schedule, contentHash: hashTask(d),
+            })),
+            select: { id: true, number: true },
+          })
+        : [];
+      const newIds = new Map(newRows.map((r) => [r.number, r.id]));
+      const links = [];
+      const milestones = [];
+      for (const d of newDrafts) {
+        const taskId = newIds.get(d.number)!;
+        for (const [name, role] of rolesOf(d)) links.push({ taskId, unitId: unitIds.get(name)!, role });
+        for (const [key, m] of uniqueMilestones(d)) {
+          const historical = historicalIf(m);
+          milestones.push({ taskId, key, ...milestoneData(m), historical });
+          summary.milestones.created++;
+          if (historical) summary.milestones.historical++;
+        }
+        summary.tasks.created.push(d.number);
+      }
+      if (links.length) await tx.taskUnit.createMany({ data: links });
+      if (milestones.length) await tx.milestone.createMany({ data: milestones });
+
+      // Known tasks: untouched when their content is the same, else updated in place.
       for (const draft of plan.tasks) {
-        seen.add(draft.number);
+        const existing = stored.get(draft.number);
+        if (!existing) continue;
         const contentHash = hashTask(draft);
-        const existing = await tx.task.findUnique({ where: { number: draft.number } });
-        if (existing && existing.contentHash === contentHash && !existing.retired) {
+        if (existing.contentHash === contentHash && !existing.retired) {
           summary.tasks.unchanged++;
           continue;
         }
-        const fields = { chapter: draft.chapter, section: draft.section, text: draft.text, schedule: draft.schedule, contentHash };
-        const task = existing
-          ? await tx.task.update({ where: { id: existing.id }, data: { ...fields, retired: false, retiredAt: null } })
-          : await tx.task.create({ data: { number: draft.number, ...fields } });
-        if (!existing) summary.tasks.created.push(draft.number);
-        else if (existing.retired) summary.tasks.restored.push(draft.number);
+        await tx.task.update({
+          where: { id: existing.id },
+          data: { chapter: draft.chapter, section: draft.section, text: draft.text, schedule: draft.schedule, contentHash, retired: false, retiredAt: null },
+        });
+        if (existing.retired) summary.tasks.restored.push(draft.number);
         else summary.tasks.updated.push(draft.number);
 
-        // Units: lead wins when a unit is listed twice.
-        const roles = new Map<string, UnitRole>();
-        for (const n of draft.otherUnits) roles.set(n, 'other');
-        for (const n of draft.leadUnits) roles.set(n, 'lead');
-        const links = await tx.taskUnit.findMany({ where: { taskId: task.id } });
+        const roles = rolesOf(draft);
         for (const [name, role] of roles) {
           const unitId = unitIds.get(name)!;
-          const link = links.find((l) => l.unitId === unitId);
-          if (!link) await tx.taskUnit.create({ data: { taskId: task.id, unitId, role } });
+          const link = existing.units.find((l) => l.unitId === unitId);
+          if (!link) await tx.taskUnit.create({ data: { taskId: existing.id, unitId, role } });
           else if (link.role !== role || link.retired) await tx.taskUnit.update({ where: { id: link.id }, data: { role, retired: false } });
         }
-        const keepIds = new Set([...roles.keys()].map((n) => unitIds.get(n)));
-        for (const l of links) if (!keepIds.has(l.unitId) && !l.retired) await tx.taskUnit.update({ where: { id: l.id }, data: { retired: true } });
+        const keep = new Set([...roles.keys()].map((n) => unitIds.get(n)));
+        for (const l of existing.units) if (!keep.has(l.unitId) && !l.retired) await tx.taskUnit.update({ where: { id: l.id }, data: { retired: true } });
 
-        // Milestones by stable key.
-        const stored = await tx.milestone.findMany({ where: { taskId: task.id } });
-        const wanted = new Map<string, MilestoneDraft>();
-        for (const m of draft.milestones) if (!wanted.has(milestoneKey(m))) wanted.set(milestoneKey(m), m);
+        const wanted = uniqueMilestones(draft);
         for (const [key, m] of wanted) {
-          const data = {
-            kind: m.kind,
-            due: milestoneDue(m),
-            month: m.kind === 'annual' ? m.month : null,
-            day: m.kind === 'annual' ? m.day : null,
-            label: m.label,
-            source: m.source,
-            repair: m.repair ?? null,
-          };
-          const row = stored.find((s) => s.key === key);
+          const row = existing.milestones.find((x) => x.key === key);
           if (row) {
-            await tx.milestone.update({ where: { id: row.id }, data: { ...data, retired: false } });
+            await tx.milestone.update({ where: { id: row.id }, data: { ...milestoneData(m), retired: false } });
           } else {
-            const historical = m.kind === 'once' && m.due < opts.today;
-            await tx.milestone.create({ data: { taskId: task.id, key, ...data, historical } });
+            const historical = historicalIf(m);
+            await tx.milestone.create({ data: { taskId: existing.id, key, ...milestoneData(m), historical } });
             summary.milestones.created++;
             if (historical) summary.milestones.historical++;
           }
         }
-        for (const s of stored) {
-          if (!wanted.has(s.key) && !s.retired) {
-            await tx.milestone.update({ where: { id: s.id }, data: { retired: true } });
+        for (const x of existing.milestones) {
+          if (!wanted.has(x.key) && !x.retired) {
+            await tx.milestone.update({ where: { id: x.id }, data: { retired: true } });
             summary.milestones.retired++;
           }
         }
       }
 
-      const vanished = await tx.task.findMany({ where: { retired: false, number: { notIn: [...seen] } } });
-      for (const t of vanished) {
-        await tx.task.update({ where: { id: t.id }, data: { retired: true, retiredAt: opts.now } });
-        summary.tasks.retired.push(t.number);
+      const seen = new Set(plan.tasks.map((t) => t.number));
+      const vanished = [...stored.values()].filter((t) => !t.retired && !seen.has(t.number));
+      if (vanished.length) {
+        await tx.task.updateMany({ where: { id: { in: vanished.map((t) => t.id) } }, data: { retired: true, retiredAt: opts.now } });
+        summary.tasks.retired.push(...vanished.map((t) => t.number));
       }
 
       await tx.importRun.create({ data: { source: opts.source, checksum: opts.checksum, summary: JSON.stringify(summary) } });
@@ -174,7 +218,7 @@ export async function applyPlan(
       });
       return summary;
     },
-    { timeout: 120_000, maxWait: 30_000 },
+    { timeout: 300_000, maxWait: 30_000 },
   );
 }
 
@@ -184,7 +228,7 @@ const taskInclude = {
 };
 
 type TaskRow = Awaited<ReturnType<DbTx['task']['findMany']>>[number] & {
-  units: { role: string; unit: UnitRow }[];
+  units: { id: number; role: string; unit: UnitRow }[];
   milestones: { key: string; kind: string; due: string | null; month: number | null; day: number | null; label: string; source: string; repair: string | null; historical: boolean }[];
 };
 
@@ -197,7 +241,7 @@ function toMilestoneRecord(m: TaskRow['milestones'][number]): MilestoneRecord {
 
 function toTaskRecord(t: TaskRow): TaskRecord {
   const units = [...t.units]
-    .sort((a, b) => (a.role === b.role ? a.unit.id - b.unit.id : a.role === 'lead' ? -1 : 1))
+    .sort((a, b) => (a.role === b.role ? a.id - b.id : a.role === 'lead' ? -1 : 1)) // plan order within each role
     .map((u) => ({ name: u.unit.name, role: u.role as UnitRole }));
   return {
     number: t.number,
