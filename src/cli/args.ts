@@ -7,6 +7,9 @@ export interface ParsedArgs {
   flags: Record<string, string | true>;
 }
 
+// Switches never take a value, so `--json data/plan.txt` keeps the file as a positional.
+const SWITCHES = new Set(['dry-run', 'json', 'help']);
+
 export function parseArgs(argv: string[]): ParsedArgs {
   const positionals: string[] = [];
   const flags: Record<string, string | true> = {};
@@ -22,7 +25,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
       continue;
     }
     if (m[2] !== undefined) flags[m[1]] = m[2];
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags[m[1]] = argv[++i];
+    else if (!SWITCHES.has(m[1]) && i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags[m[1]] = argv[++i];
     else flags[m[1]] = true;
   }
   return { positionals, flags };
