@@ -1,0 +1,108 @@
+// The ledger (台账) as rows: one per task × unit × milestone occurrence that statusOf reports at
+// `now`, with the latest progress and how many reminders about it reached the unit. Pure.
+import { dayOf } from '../clock.ts';
+import type { ProgressRecord, ProgressStatus, TaskRecord, UnitRole } from '../registry/types.ts';
+import { quarterOf } from '../schedule/occurrences.ts';
+import type { StatusLight, TaskStatus } from '../schedule/status.ts';
+import type { SentReminder } from './digest.ts';
+
+export interface LedgerRow {
+  number: number;
+  chapter: string;
+  taskText: string;
+  unitName: string;
+  role: UnitRole;
+  milestoneKey: string;
+  milestone: string;
+  /** YYYY-MM-DD: the occurrence's due day (quarter end for a continuous milestone). */
+  due: string;
+  status: StatusLight;
+  latestText: string;
+  latestStatus: ProgressStatus | null;
+  latestPercent: number | null;
+  latestBy: string | null;
+  latestAt: Date | null;
+  remindersSent: number;
+}
+
+export interface LedgerFilter {
+  /** Canonical unit name. */
+  unit?: string;
+  /** Due day bounds, inclusive. */
+  from?: string;
+  to?: string;
+  status?: StatusLight;
+}
+
+export interface LedgerInput {
+  tasks: TaskRecord[];
+  statuses: TaskStatus[];
+  progress: ProgressRecord[];
+  sent: SentReminder[];
+  tz: string;
+  officeUnit?: string;
+}
+
+export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): LedgerRow[] {
+  const tasks = new Map(input.tasks.map((t) => [t.number, t]));
+  const latest = new Map<string, ProgressRecord>();
+  for (const p of input.progress) {
+    const k = `${p.taskNumber}|${p.unitName}`;
+    const seen = latest.get(k);
+    if (!seen || p.at >= seen.at) latest.set(k, p);
+  }
+  const rows: LedgerRow[] = [];
+  for (const ts of input.statuses) {
+    const task = tasks.get(ts.taskNumber);
+    if (!task) continue;
+    for (const u of ts.units) {
+      if (u.unitName === input.officeUnit || (filter.unit && u.unitName !== filter.unit)) continue;
+      const last = latest.get(`${ts.taskNumber}|${u.unitName}`);
+      for (const o of u.occurrences) {
+        if ((filter.from && o.occurrence < filter.from) || (filter.to && o.occurrence > filter.to) || (filter.status && o.status !== filter.status)) continue;
+        const m = task.milestones.find((x) => x.key === o.milestoneKey);
+        const continuous = m?.kind === 'continuous';
+        rows.push({
+          number: task.number,
+          chapter: task.chapter,
+          taskText: task.text,
+          unitName: u.unitName,
+          role: u.role,
+          milestoneKey: o.milestoneKey,
+          milestone: continuous ? `${m?.label ?? '持续推进'}（${quarterLabel(o.occurrence)}进展）` : (m?.label ?? o.milestoneKey),
+          due: o.occurrence,
+          status: o.status,
+          latestText: last?.text ?? '',
+          latestStatus: last?.status ?? null,
+          latestPercent: last?.percent ?? null,
+          latestBy: last ? last.reporterName || last.reporterId : null,
+          latestAt: last?.at ?? null,
+          remindersSent: countSent(input.sent, ts.taskNumber, u.unitName, o.milestoneKey, o.occurrence, continuous, input.tz),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+const quarterLabel = (day: string) => {
+  const q = quarterOf(day);
+  return `${q.year}年第${q.q}季度`;
+};
+
+/**
+ * Reminders that reached the unit about this occurrence. A continuous milestone's quarterly call
+ * and idle nudges carry other days than the quarter end, so there it is the quarter they went out in.
+ */
+function countSent(sent: SentReminder[], task: number, unit: string, mk: string, occurrence: string, continuous: boolean, tz: string): number {
+  const q = continuous ? quarterOf(occurrence) : null;
+  let n = 0;
+  for (const s of sent) {
+    if (s.taskNumber !== task || s.unitName !== unit || s.milestoneKey !== mk) continue;
+    if (q) {
+      const day = dayOf(s.sentAt, tz);
+      if (day >= q.start && day <= q.end) n++;
+    } else if (s.occurrence === occurrence) n++;
+  }
+  return n;
+}
