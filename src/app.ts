@@ -86,7 +86,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     officeUnit: config.officeUnit,
     botOpenId: deps.botOpenId,
     groupsOf: deps.groupsOf,
+    policy,
+    calendar,
     onQueued: () => void dispatch().catch((e) => logger.error('dispatch failed', { err: e as Error })),
+    processDelayMs: config.inboundDelayMs,
   });
 
   const scheduleDeps = { db, policy, calendar, tz: config.tz, officeUnit: config.officeUnit, logger };

@@ -26,9 +26,24 @@ export function fixedClock(start: Date | string): Clock & { set(t: Date | string
   };
 }
 
+// dayjs's tz() costs ~200 µs a call, and the planner calls dayOf for every progress report on every
+// pass (10,000 reports: 2 s a pass); a cached Intl formatter gives the same day in ~6 µs.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day (YYYY-MM-DD) of an instant in a zone. */
 export function dayOf(instant: Date, tz: string = DEFAULT_TZ): string {
-  return dayjs(instant).tz(tz).format('YYYY-MM-DD');
+  if (Number.isNaN(instant.getTime())) return dayjs(instant).tz(tz).format('YYYY-MM-DD');
+  let fmt = dayFormats.get(tz);
+  if (!fmt) dayFormats.set(tz, (fmt = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  let y = '';
+  let m = '';
+  let d = '';
+  for (const p of fmt.formatToParts(instant)) {
+    if (p.type === 'year') y = p.value;
+    else if (p.type === 'month') m = p.value;
+    else if (p.type === 'day') d = p.value;
+  }
+  return `${y.padStart(4, '0')}-${m}-${d}`;
 }
 
 /** The instant of a wall-clock time on a calendar day in a zone. */

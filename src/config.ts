@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   DUBAN_RATE_APP_PER_SECOND: opt(z.coerce.number().int().positive().default(50)),
   DUBAN_RATE_APP_PER_MINUTE: opt(z.coerce.number().int().positive().default(1000)),
   DUBAN_RATE_CHAT_PER_SECOND: opt(z.coerce.number().int().positive().default(5)),
+  // Test knob: delay between acking an inbound message and processing it (crash-window tests).
+  DUBAN_INBOUND_DELAY_MS: opt(z.coerce.number().int().min(0).max(600_000).default(0)),
   LOG_LEVEL: opt(z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
 });
 
@@ -68,6 +70,7 @@ export interface Config {
   officeUnit: string;
   schedulerCron: string;
   rateLimits: { appPerSecond: number; appPerMinute: number; chatPerSecond: number };
+  inboundDelayMs: number;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appPerMinute: e.DUBAN_RATE_APP_PER_MINUTE,
       chatPerSecond: e.DUBAN_RATE_CHAT_PER_SECOND,
     },
+    inboundDelayMs: e.DUBAN_INBOUND_DELAY_MS,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -44,6 +44,8 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
     db: app.db,
     tz: config.tz,
     officeUnit: config.officeUnit,
+    policy: app.policy,
+    calendar: app.calendar,
     now: () => clock.now(),
     setNow: (t) => clock.setNow(t),
     schedulerPass: (now) => app.schedulerPass(now),

@@ -7,12 +7,12 @@ import { createRegistryRepo } from '../store/registry-repo.ts';
 import { createUnitRepo } from '../store/unit-repo.ts';
 import { createProgressRepo } from '../store/progress-repo.ts';
 import { describeMilestone } from '../registry/describe-milestone.ts';
+import { periodLabelOf } from '../schedule/occurrences.ts';
 import { daysBetween, inZone } from '../clock.ts';
 import type { Card } from './gateway.ts';
 import { copy } from './copy.ts';
 import type { ChatContext } from './commands/types.ts';
 import { isAdmin, loadWorld, roleOf, tasksOfUnits } from './commands/scope.ts';
-import { DUE_SOON_DAYS } from './deadlines.ts';
 import { reminderCard, receiptKey, type ReminderItem, type Receipt } from './cards/reminder-card.ts';
 
 export interface CardAction {
@@ -116,22 +116,23 @@ export async function handleCardAction(ctx: ChatContext, action: CardAction): Pr
     at: ctx.now,
   });
 
-  // Redraw: what is still due for the unit within the week (or overdue), plus the item just reported.
-  const world = await loadWorld(ctx, { unitNames: [unit.name, ...unit.members] });
+  // Redraw: what is still due for the unit within the blue window (or overdue), plus the item just reported.
+  const world = await loadWorld(ctx);
   const items: ReminderItem[] = [];
   for (const view of tasksOfUnits(world, [unit]))
     for (const o of view.open)
-      if (o.daysLeft <= DUE_SOON_DAYS && !(view.task.number === task.number && o.milestoneKey === v.mk && o.occurrence === v.occ))
+      if (o.daysLeft <= world.policy.blueWindowDays && !(view.task.number === task.number && o.milestone.key === v.mk && o.due === v.occ))
         items.push({
           taskNumber: view.task.number,
           taskText: view.task.text,
           role: view.role,
           unitName: unit.name,
           label: o.milestone.label || describeMilestone(o.milestone),
-          milestoneKey: o.milestoneKey,
-          occurrence: o.occurrence,
+          milestoneKey: o.milestone.key,
+          occurrence: o.due,
           step: 'update',
           daysLeft: o.daysLeft,
+          ...(o.periodLabel ? { periodLabel: o.periodLabel } : {}),
         });
   const m = task.milestones.find((x) => x.key === v.mk);
   items.push({
@@ -144,6 +145,7 @@ export async function handleCardAction(ctx: ChatContext, action: CardAction): Pr
     occurrence: v.occ,
     step: 'received',
     daysLeft: daysBetween(world.today, v.occ),
+    ...(m?.kind === 'annual' ? { periodLabel: periodLabelOf(m, Number(v.occ.slice(0, 4))) } : {}),
   });
   const receipt: Receipt = { who: action.name ?? unit.name, status, percent, when: inZone(ctx.now, ctx.tz).format('MM-DD HH:mm') };
   const receipts = new Map([[receiptKey(task.number, v.mk, v.occ), receipt]]);

@@ -7,6 +7,8 @@ import { routeMessage } from './router.ts';
 import { renderOutgoing } from './console-gateway.ts';
 import { toOutgoing } from '../jobs/handle-inbound.ts';
 import { dayjs } from '../clock.ts';
+import type { ReminderPolicy } from '../schedule/policy.ts';
+import type { WorkCalendar } from '../schedule/calendar.ts';
 
 export const CONSOLE_USER = 'ou_console_user';
 
@@ -14,6 +16,9 @@ export interface ConsoleChatDeps {
   db: Db;
   tz: string;
   officeUnit: string;
+  /** The app's policy and calendar (defaults when absent), as the scheduler uses them. */
+  policy?: ReminderPolicy;
+  calendar?: WorkCalendar;
   now(): Date;
   setNow(t: Date): void;
   schedulerPass(now: Date): Promise<{ queued: { queued: number; cards: number; unbound: unknown[] } }>;
@@ -77,7 +82,15 @@ export function createConsoleChat(deps: ConsoleChatDeps) {
     }
     const chatId = localChatOf(state.unit);
     const reply = await routeMessage(
-      { db: deps.db, now: deps.now(), tz: deps.tz, admins: state.admin ? [CONSOLE_USER] : [], officeUnit: deps.officeUnit },
+      {
+        db: deps.db,
+        now: deps.now(),
+        tz: deps.tz,
+        admins: state.admin ? [CONSOLE_USER] : [],
+        officeUnit: deps.officeUnit,
+        policy: deps.policy,
+        calendar: deps.calendar,
+      },
       {
         chatId,
         chatType: 'group',

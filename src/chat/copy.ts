@@ -1,7 +1,7 @@
 // Every word a chat user reads, in Chinese and English. Commands pick the language of the form the
 // user typed (`任务 68` → zh, `task 68` → en); cards sent unprompted (reminders) are Chinese.
 import type { ProgressStatus, UnitRole } from '../registry/types.ts';
-import type { Light } from './deadlines.ts';
+import type { Light } from './lights.ts';
 
 export const BOT_NAME = '督办';
 
@@ -51,11 +51,12 @@ const zh = {
     `已记录：任务 ${n} · ${unit} · ${zh.status[status]}${percent !== null ? ` · ${percent}%` : ''}${words ? ` · ${clip(words, 60)}` : ''}${due ? `（对应节点 ${due}）` : ''}。发送 \`任务 ${n}\` 查看各单位进展。`,
 
   status: { progress: '进行中', done: '已完成', blocked: '受阻' } as Record<ProgressStatus, string>,
-  light: { overdue: '🔴 逾期', blocked: '🟠 受阻', 'due-soon': '🟡 临近', 'on-track': '🟢 正常', done: '✅ 已完成', ongoing: '🔵 持续推进' } as Record<Light, string>,
+  light: { overdue: '🔴 逾期', blocked: '🟠 受阻', behind: '🟠 滞后', 'due-soon': '🟡 临近', 'on-track': '🟢 正常', done: '✅ 已完成', ongoing: '🔵 持续推进' } as Record<Light, string>,
   role: { lead: '牵头', other: '配合' } as Record<UnitRole, string>,
   youRole: { lead: '你单位牵头', other: '你单位配合' } as Record<UnitRole, string>,
   daysLeft: (d: number) => (d < 0 ? `逾期 ${-d} 天` : d === 0 ? '今天到期' : `还有 ${d} 天`),
   noDate: '持续推进，无固定期限',
+  allMet: '当前期限均已完成',
   lastProgress: (p: { percent: number | null; text: string; status: ProgressStatus; who: string; day: string }) =>
     `${zh.status[p.status]}${p.percent !== null ? ` ${p.percent}%` : ''}${p.text ? `：${clip(p.text, 80)}` : ''}（${p.who}，${p.day}）`,
   noProgress: '尚无进展',
@@ -70,10 +71,10 @@ const zh = {
   myTasksTitle: (units: string[], n: number) => `${list(units, '、')} · 我的任务（${n} 项）`,
   taskTitle: (n: number) => `任务 ${n}`,
   overdueTitle: (n: number) => `逾期事项（${n} 项）`,
-  weekTitle: (n: number) => `7 天内到期（${n} 项）`,
+  weekTitle: (n: number, days: number) => `${days} 天内到期（${n} 项）`,
   noTasks: (units: string[]) => `${list(units, '、')}目前没有承担的任务。`,
   noneOverdue: '没有逾期事项。',
-  noneThisWeek: '未来 7 天没有到期事项。',
+  noneThisWeek: (days: number) => `未来 ${days} 天没有到期事项。`,
   openUnits: '未完成单位',
   more: (rest: number, pageHint: string | null, sample: number) =>
     `还有 ${rest} 项${pageHint ? `，发送 \`${pageHint}\` 看下一页` : ''}，发送 \`任务 ${sample}\` 查看单项。`,
@@ -147,11 +148,12 @@ const en: Copy = {
     `Recorded: task ${n} · ${unit} · ${en.status[status]}${percent !== null ? ` · ${percent}%` : ''}${words ? ` · ${clip(words, 60)}` : ''}${due ? ` (for the ${due} deadline)` : ''}. Send \`task ${n}\` to see every unit's progress.`,
 
   status: { progress: 'in progress', done: 'done', blocked: 'blocked' },
-  light: { overdue: '🔴 overdue', blocked: '🟠 blocked', 'due-soon': '🟡 due soon', 'on-track': '🟢 on track', done: '✅ done', ongoing: '🔵 ongoing' },
+  light: { overdue: '🔴 overdue', blocked: '🟠 blocked', behind: '🟠 behind', 'due-soon': '🟡 due soon', 'on-track': '🟢 on track', done: '✅ done', ongoing: '🔵 ongoing' },
   role: { lead: 'lead', other: 'taking part' },
   youRole: { lead: 'you lead this', other: 'you take part' },
   daysLeft: (d) => (d < 0 ? `overdue by ${-d} day${d === -1 ? '' : 's'}` : d === 0 ? 'due today' : `${d} day${d === 1 ? '' : 's'} left`),
   noDate: 'continuous, no fixed deadline',
+  allMet: 'every current deadline met',
   lastProgress: (p) => `${en.status[p.status]}${p.percent !== null ? ` ${p.percent}%` : ''}${p.text ? `: ${clip(p.text, 80)}` : ''} (${p.who}, ${p.day})`,
   noProgress: 'no progress yet',
   latestLabel: 'Latest',
@@ -165,10 +167,10 @@ const en: Copy = {
   myTasksTitle: (units, n) => `${list(units, ', ')} · my tasks (${n})`,
   taskTitle: (n) => `Task ${n}`,
   overdueTitle: (n) => `Overdue (${n})`,
-  weekTitle: (n) => `Due in the next 7 days (${n})`,
+  weekTitle: (n, days) => `Due in the next ${days} days (${n})`,
   noTasks: (units) => `${list(units, ', ')} has no tasks at the moment.`,
   noneOverdue: 'Nothing is overdue.',
-  noneThisWeek: 'Nothing is due in the next 7 days.',
+  noneThisWeek: (days) => `Nothing is due in the next ${days} days.`,
   openUnits: 'not done',
   more: (rest, pageHint, sample) => `${rest} more${pageHint ? `; send \`${pageHint}\` for the next page` : ''}; send \`task ${sample}\` for one task.`,
   pageOf: (page, pages) => `page ${page}/${pages}`,

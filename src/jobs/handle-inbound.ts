@@ -7,13 +7,16 @@ import type { Logger } from '../log.ts';
 import type { OutgoingMessage } from '../chat/gateway.ts';
 import { toCardAction, toInboundMessage, type InboundMessage } from '../chat/inbound.ts';
 import { routeMessage, type ChatContext, type ChatMessage, type Reply } from '../chat/router.ts';
-import { handleCardAction } from '../chat/card-action.ts';
+import { handleCardAction, type CardActionResult } from '../chat/card-action.ts';
 import { createInboundRepo } from '../store/inbound-repo.ts';
 import { createOutboxRepo } from '../store/outbox-repo.ts';
 import { remindersOfMessage } from './queue-reminders.ts';
+import type { ReminderPolicy } from '../schedule/policy.ts';
+import type { WorkCalendar } from '../schedule/calendar.ts';
 
 // A message whose processing keeps throwing is parked as 'failed' (visible, never silently dropped).
 export const MAX_INBOUND_ATTEMPTS = 5;
+const PENDING_PAGE = 100;
 
 export interface InboundDeps {
   db: Db;
@@ -24,12 +27,22 @@ export interface InboundDeps {
   officeUnit: string;
   botOpenId?: () => string | undefined;
   groupsOf?: (openId: string) => Promise<string[]>;
+  /** The scheduler's policy and calendar, so chat answers light deadlines as the reminders do (defaults when absent). */
+  policy?: ReminderPolicy;
+  calendar?: WorkCalendar;
   /** Called after replies were queued, so the dispatcher can send them now rather than at the next tick. */
   onQueued?: () => void;
+  /** Test knob (DUBAN_INBOUND_DELAY_MS): wait this long between the ack and processing. Default 0. */
+  processDelayMs?: number;
 }
 
 export function toOutgoing(reply: Reply): OutgoingMessage {
   return reply.kind === 'text' ? { msgType: 'text', text: reply.text } : { msgType: 'interactive', card: reply.card };
+}
+
+/** Lark's callback response carries a new card as `{type: 'raw', data: <card JSON>}` (notes §1.9), not bare. */
+export function toCallbackResponse(res: CardActionResult): object {
+  return res.card ? { toast: res.toast, card: { type: 'raw', data: res.card } } : { toast: res.toast };
 }
 
 export function createInboundPipeline(deps: InboundDeps) {
@@ -45,6 +58,8 @@ export function createInboundPipeline(deps: InboundDeps) {
     admins: deps.admins,
     officeUnit: deps.officeUnit,
     groupsOf: deps.groupsOf,
+    policy: deps.policy,
+    calendar: deps.calendar,
   });
 
   async function toChatMessage(m: InboundMessage): Promise<ChatMessage> {
@@ -108,9 +123,16 @@ export function createInboundPipeline(deps: InboundDeps) {
       let n = 0;
       do {
         again = false;
-        for (const row of await repo.pending()) {
-          await processOne(row);
-          n++;
+        // Page through by id: one page (pending() takes 100) would leave the rest of a backlog,
+        // e.g. after a restart, waiting for the next message to arrive.
+        for (let after = 0; ; ) {
+          const rows = await repo.pending(PENDING_PAGE, after);
+          for (const row of rows) {
+            await processOne(row);
+            n++;
+          }
+          if (rows.length < PENDING_PAGE) break;
+          after = rows[rows.length - 1].id;
         }
       } while (again);
       return n;
@@ -137,7 +159,7 @@ export function createInboundPipeline(deps: InboundDeps) {
         log.info('duplicate delivery ignored', { eventId: parsed.eventId, messageId: parsed.messageId, duplicateOf: r.duplicateOf });
         return;
       }
-      setImmediate(() => void processPending().catch((e) => log.error('inbound pass failed', { err: e as Error })));
+      setTimeout(() => void processPending().catch((e) => log.error('inbound pass failed', { err: e as Error })), deps.processDelayMs ?? 0);
     },
 
     /** card.action.trigger: answered within Lark's 3 s with a toast and the updated card. */
@@ -147,7 +169,7 @@ export function createInboundPipeline(deps: InboundDeps) {
       if (!r.stored) return r.response ? (JSON.parse(r.response) as object) : {};
       try {
         const result = await deps.db.$transaction(async (tx) => {
-          const res = await handleCardAction(chatContext(tx as unknown as Db), action);
+          const res = toCallbackResponse(await handleCardAction(chatContext(tx as unknown as Db), action));
           await createInboundRepo(tx).markDone(r.id, deps.clock.now(), res);
           return res;
         });

@@ -75,7 +75,12 @@ export function readItemBlocks(document: string): { blocks: ItemBlock[]; warning
     open = undefined;
     lastField = undefined;
   };
-  const nextNonBlank = (i: number) => lines.slice(i + 1).find((l) => l.kind !== 'blank');
+  // A scan, not lines.slice(i + 1).find(): copying the rest of the document for every text line
+  // made a 5 MB plan take seconds (quadratic in lines).
+  const nextNonBlank = (i: number) => {
+    for (let j = i + 1; j < lines.length; j++) if (lines[j].kind !== 'blank') return lines[j];
+    return undefined;
+  };
 
   lines.forEach((l, i) => {
     const lineNo = i + 1;

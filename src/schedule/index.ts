@@ -3,5 +3,18 @@ export { createWorkCalendar, loadHolidayOverride, type CalendarWarning, type Hol
 export { HOLIDAY_OVERRIDE_FILE, HolidayOverrideSchema } from './holiday-override.ts';
 export { DEFAULT_POLICY, loadPolicy, OVERDUE_WEEKLY_CAP, REMINDER_POLICY_FILE, ReminderPolicySchema, type ReminderPolicy } from './policy.ts';
 export { planPass, planReminders, previewReminders, PREVIEW_MAX_DAYS, type PlanInput, type PlanResult } from './plan-reminders.ts';
-export { STATUS_ORDER, statusOf, worstOf, type OccurrenceStatus, type StatusInput, type StatusLight, type TaskStatus, type UnitTaskStatus } from './status.ts';
+export {
+  createStatusBoard,
+  openOccurrences,
+  STATUS_ORDER,
+  statusOf,
+  worstOf,
+  type OccurrenceStatus,
+  type OpenOccurrence,
+  type StatusBoard,
+  type StatusInput,
+  type StatusLight,
+  type TaskStatus,
+  type UnitTaskStatus,
+} from './status.ts';
 export type { PlannedReminder, ProgressSummary, ReminderKind } from './types.ts';

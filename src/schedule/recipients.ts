@@ -43,3 +43,26 @@ export function recipientsOf(task: TaskRecord, dir: UnitDirectory): Recipient[] 
   }
   return [...out.values()];
 }
+
+/** A member of a collective the task names, when the collective has a chat of its own (so recipientsOf does not expand it). */
+export function memberOfBoundCollective(task: TaskRecord, name: string, dir: UnitDirectory): Recipient | undefined {
+  let found: Recipient | undefined;
+  for (const link of task.units) {
+    const c = dir(link.name);
+    if (!c?.collective || !c.members.some((m) => (dir(m)?.name ?? m) === name)) continue;
+    found ??= { unitName: name, chatId: dir(name)?.chatId ?? null, role: link.role, reporters: [name] };
+    if (link.role === 'lead') found.role = 'lead';
+    if (!found.reporters.includes(c.name)) found.reporters.push(c.name);
+  }
+  return found;
+}
+
+/** The role a unit has on a task: as a recipient, as a member of a collective, or as a collective the task names; null when none. */
+export function roleOn(task: TaskRecord, unitName: string, dir: UnitDirectory): UnitRole | null {
+  const name = dir(unitName)?.name ?? unitName;
+  const rows = recipientsOf(task, dir);
+  const own = rows.find((r) => r.unitName === name) ?? memberOfBoundCollective(task, name, dir);
+  if (own) return own.role;
+  const members = rows.filter((r) => r.reporters.length > 1 && r.reporters.includes(name));
+  return members.length === 0 ? null : members.some((r) => r.role === 'lead') ? 'lead' : 'other';
+}

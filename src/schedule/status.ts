@@ -3,9 +3,9 @@ import { DEFAULT_TZ, dayOf } from '../clock.ts';
 import type { ProgressRecord, TaskRecord, UnitRecord, UnitRole } from '../registry/types.ts';
 import { diffDays, plusDays } from './day-math.ts';
 import type { WorkCalendar } from './calendar.ts';
-import { liveOccurrences, previousQuarter, quarterOf } from './occurrences.ts';
+import { liveOccurrences, periodLabelOf, previousQuarter, quarterOf, type Occurrence } from './occurrences.ts';
 import type { ReminderPolicy } from './policy.ts';
-import { recipientsOf, unitDirectory } from './recipients.ts';
+import { memberOfBoundCollective, recipientsOf, unitDirectory, type Recipient } from './recipients.ts';
 import { indexProgress, unitProgress } from './unit-progress.ts';
 
 /** Best first: a unit's status is the worst of its occurrences, a task's the worst of its lead units. */
@@ -59,7 +59,26 @@ export interface StatusInput {
   trackFrom?: string;
 }
 
-export function statusOf(input: StatusInput): TaskStatus[] {
+/**
+ * statusOf one unit at a time, for callers that ask about a few units (the chat): the progress index
+ * and the continuous-work window are built once, every answer uses the same rules as statusOf.
+ */
+export interface StatusBoard {
+  /** The planning day of `now`. */
+  today: string;
+  /** The task's recipients, as the planner sees them (collectives without a chat expanded). */
+  recipients(task: TaskRecord): Recipient[];
+  /** One recipient's status on the task. */
+  ofRecipient(task: TaskRecord, rcp: Recipient): UnitTaskStatus;
+  /**
+   * A unit's status on the task: its own recipient row; for a collective that is expanded, its
+   * members' rows merged (an occurrence is done when every member's is); undefined when the task
+   * does not involve the unit.
+   */
+  ofUnit(task: TaskRecord, unitName: string): UnitTaskStatus | undefined;
+}
+
+export function createStatusBoard(input: Omit<StatusInput, 'tasks'>): StatusBoard {
   const { policy, calendar, now } = input;
   const tz = input.tz ?? DEFAULT_TZ;
   const today = dayOf(now, tz);
@@ -71,39 +90,103 @@ export function statusOf(input: StatusInput): TaskStatus[] {
   const callOn = calendar.onOrBeforeWorkday(plusDays(q.end, -policy.continuous.quarterlyCallDaysBeforeEnd));
   const windowStart = today >= callOn ? q.start : previousQuarter(q).start;
 
+  const ofRecipient = (task: TaskRecord, rcp: Recipient): UnitTaskStatus => {
+    const prog = unitProgress(task, rcp.reporters, index, input.trackFrom);
+    const blocked = prog.last?.status === 'blocked';
+    const row = (milestoneKey: string, occurrence: string, status: StatusLight): OccurrenceStatus => ({
+      taskNumber: task.number,
+      unitName: rcp.unitName,
+      role: rcp.role,
+      milestoneKey,
+      occurrence,
+      status: blocked && status !== 'done' ? worstOf([status, 'yellow']) : status,
+      daysLeft: diffDays(today, occurrence),
+    });
+    const occurrences: OccurrenceStatus[] = [];
+    for (const m of task.milestones) {
+      if (m.historical) continue;
+      if (m.kind === 'continuous') {
+        occurrences.push(row(m.key, q.end, prog.reportedBetween(windowStart, today) ? 'on-track' : 'yellow'));
+        continue;
+      }
+      for (const occ of liveOccurrences(m, today)) {
+        if (input.trackFrom && occ.due < input.trackFrom) continue;
+        const left = diffDays(today, occ.due);
+        const light: StatusLight = prog.isClosed(m.key, occ.due) ? 'done' : left < 0 ? 'red' : left <= policy.blueWindowDays ? 'blue' : 'on-track';
+        occurrences.push(row(m.key, occ.due, light));
+      }
+    }
+    const status = worstOf(occurrences.map((o) => o.status), blocked ? 'yellow' : 'on-track');
+    return { taskNumber: task.number, unitName: rcp.unitName, role: rcp.role, status, blocked, occurrences };
+  };
+
+  const recipients = (task: TaskRecord) => recipientsOf(task, dir);
+
+  return {
+    today,
+    recipients,
+    ofRecipient,
+    ofUnit(task, unitName) {
+      const rows = recipients(task);
+      const name = dir(unitName)?.name ?? unitName;
+      const own = rows.find((r) => r.unitName === name) ?? memberOfBoundCollective(task, name, dir);
+      if (own) return ofRecipient(task, own);
+      // An expanded collective: the members that came through it.
+      const members = rows.filter((r) => r.reporters.length > 1 && r.reporters.includes(name));
+      if (members.length === 0) return undefined;
+      return mergeMembers(task, name, members.map((r) => ofRecipient(task, r)));
+    },
+  };
+}
+
+function mergeMembers(task: TaskRecord, name: string, members: UnitTaskStatus[]): UnitTaskStatus {
+  const role = members.some((m) => m.role === 'lead') ? 'lead' : 'other';
+  const byOcc = new Map<string, OccurrenceStatus>();
+  for (const o of members.flatMap((m) => m.occurrences)) {
+    const key = `${o.milestoneKey}|${o.occurrence}`;
+    const seen = byOcc.get(key);
+    byOcc.set(key, { ...o, unitName: name, role, status: worstOf([seen?.status ?? 'done', o.status]) });
+  }
+  const occurrences = [...byOcc.values()];
+  const blocked = members.some((m) => m.blocked);
+  return { taskNumber: task.number, unitName: name, role, status: worstOf(occurrences.map((o) => o.status), blocked ? 'yellow' : 'on-track'), blocked, occurrences };
+}
+
+export function statusOf(input: StatusInput): TaskStatus[] {
+  const board = createStatusBoard(input);
   return input.tasks
     .filter((t) => !t.retired)
     .map((task) => {
-      const units = recipientsOf(task, dir).map((rcp): UnitTaskStatus => {
-        const prog = unitProgress(task, rcp.reporters, index, input.trackFrom);
-        const blocked = prog.last?.status === 'blocked';
-        const row = (milestoneKey: string, occurrence: string, status: StatusLight): OccurrenceStatus => ({
-          taskNumber: task.number,
-          unitName: rcp.unitName,
-          role: rcp.role,
-          milestoneKey,
-          occurrence,
-          status: blocked && status !== 'done' ? worstOf([status, 'yellow']) : status,
-          daysLeft: diffDays(today, occurrence),
-        });
-        const occurrences: OccurrenceStatus[] = [];
-        for (const m of task.milestones) {
-          if (m.historical) continue;
-          if (m.kind === 'continuous') {
-            occurrences.push(row(m.key, q.end, prog.reportedBetween(windowStart, today) ? 'on-track' : 'yellow'));
-            continue;
-          }
-          for (const occ of liveOccurrences(m, today)) {
-            if (input.trackFrom && occ.due < input.trackFrom) continue;
-            const left = diffDays(today, occ.due);
-            const light: StatusLight = prog.isClosed(m.key, occ.due) ? 'done' : left < 0 ? 'red' : left <= policy.blueWindowDays ? 'blue' : 'on-track';
-            occurrences.push(row(m.key, occ.due, light));
-          }
-        }
-        const status = worstOf(occurrences.map((o) => o.status), blocked ? 'yellow' : 'on-track');
-        return { taskNumber: task.number, unitName: rcp.unitName, role: rcp.role, status, blocked, occurrences };
-      });
+      const units = board.recipients(task).map((rcp) => board.ofRecipient(task, rcp));
       const leads = units.filter((u) => u.role === 'lead');
       return { taskNumber: task.number, status: worstOf((leads.length > 0 ? leads : units).map((u) => u.status)), units };
     });
+}
+
+/** An occurrence a unit has not closed yet, with the lights' view of it. */
+export interface OpenOccurrence extends Occurrence {
+  /** Calendar days until the due day; negative when overdue. */
+  daysLeft: number;
+  status: StatusLight;
+}
+
+/**
+ * The dated occurrences (once, annual) a unit's status row still has open, nearest first (overdue
+ * first); continuous milestones have no due day of their own and are left out.
+ */
+export function openOccurrences(task: TaskRecord, u: UnitTaskStatus): OpenOccurrence[] {
+  const order = new Map(task.milestones.map((m, i) => [m.key, i]));
+  const out: OpenOccurrence[] = [];
+  for (const o of u.occurrences) {
+    const m = task.milestones.find((x) => x.key === o.milestoneKey);
+    if (!m || m.kind === 'continuous' || o.status === 'done') continue;
+    out.push({
+      milestone: m,
+      due: o.occurrence,
+      ...(m.kind === 'annual' ? { periodLabel: periodLabelOf(m, Number(o.occurrence.slice(0, 4))) } : {}),
+      daysLeft: o.daysLeft,
+      status: o.status,
+    });
+  }
+  return out.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : order.get(a.milestone.key)! - order.get(b.milestone.key)!));
 }

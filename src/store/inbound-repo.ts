@@ -24,8 +24,9 @@ export function createInboundRepo(db: DbTx) {
         return { stored: false, duplicateOf: prior?.id ?? -1, response: prior?.response ?? null, status: prior?.status ?? 'unknown' };
       }
     },
-    async pending(limit = 100) {
-      return db.inboundEvent.findMany({ where: { status: 'received' }, orderBy: { id: 'asc' }, take: limit });
+    /** Unprocessed events in arrival order; afterId pages through a backlog. */
+    async pending(limit = 100, afterId = 0) {
+      return db.inboundEvent.findMany({ where: { status: 'received', id: { gt: afterId } }, orderBy: { id: 'asc' }, take: limit });
     },
     async markDone(id: number, now: Date, response?: unknown): Promise<void> {
       await db.inboundEvent.update({

@@ -21,7 +21,7 @@ export interface NewProgress {
 
 type Row = Awaited<ReturnType<DbTx['progress']['findMany']>>[number] & { task: { number: number }; unit: { name: string } };
 
-function toRecord(r: Row): ProgressRecord & { id: number; chatId: string | null } {
+function toRecord(r: Row): ProgressRecord & { id: number; chatId: string | null; messageId: string | null } {
   return {
     id: r.id,
     taskNumber: r.task.number,
@@ -36,6 +36,7 @@ function toRecord(r: Row): ProgressRecord & { id: number; chatId: string | null 
     milestoneKey: r.milestoneKey,
     occurrence: r.occurrence,
     chatId: r.chatId,
+    messageId: r.messageId,
   };
 }
 

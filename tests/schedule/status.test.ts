@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { instantAt } from '../../src/clock.ts';
 import type { ProgressRecord, TaskRecord } from '../../src/registry/types.ts';
 import { DEFAULT_POLICY } from '../../src/schedule/policy.ts';
-import { STATUS_ORDER, statusOf, worstOf, type StatusLight } from '../../src/schedule/status.ts';
-import { calendar, continuous, GO_LIVE, makeTask, once, report, task68, TZ, UNITS } from './builders.ts';
+import { createStatusBoard, openOccurrences, STATUS_ORDER, statusOf, worstOf, type StatusLight } from '../../src/schedule/status.ts';
+import { roleOn, unitDirectory } from '../../src/schedule/recipients.ts';
+import { calendar, continuous, GO_LIVE, makeTask, once, report, task68, TOWNS, TZ, UNITS } from './builders.ts';
 
 const NOW = instantAt('2027-06-10', '10:00', TZ); // a Thursday
 const status = (tasks: TaskRecord[], progress: ProgressRecord[] = [], now = NOW) =>
@@ -74,5 +75,65 @@ describe('status lights', () => {
     expect(status([task68({ retired: true })])).toEqual([]);
     const expanded = statusOf({ tasks: [task], progress: [], policy: DEFAULT_POLICY, calendar, now: NOW, tz: TZ, units: UNITS });
     expect(expanded[0]!.units.map((u) => u.unitName)).toEqual(['区司法局', '鼓山镇', '新店镇', '岳峰镇']);
+  });
+});
+
+describe('status board (one unit at a time) and open occurrences', () => {
+  const board = (progress: ProgressRecord[] = [], units = UNITS) =>
+    createStatusBoard({ progress, policy: DEFAULT_POLICY, calendar, now: NOW, tz: TZ, units, trackFrom: GO_LIVE });
+  const april = (unit: string) => report(unit, 68, 'done', '2027-06-01', { milestoneKey: 'annual:04-01', occurrence: '2027-04-01' });
+
+  it('gives the same rows as statusOf', () => {
+    const progress = [report('区委办', 68, 'done', '2027-02-26'), report('鼓山镇', 68, 'blocked', '2027-05-01')];
+    const b = board(progress);
+    const all = statusOf({ tasks: [task68()], progress, policy: DEFAULT_POLICY, calendar, now: NOW, tz: TZ, units: UNITS, trackFrom: GO_LIVE });
+    expect(b.recipients(task68()).map((r) => b.ofRecipient(task68(), r))).toEqual(all[0]!.units);
+    expect(b.today).toBe('2027-06-10');
+  });
+
+  it('open occurrences: not closed, dated only, nearest first, with days left and the report period', () => {
+    const t = makeTask({ number: 68, lead: ['区委办'], milestones: [...task68().milestones, continuous()] });
+    const u = board([report('区委办', 68, 'done', '2027-02-26')]).ofUnit(t, '区委办')!;
+    expect(openOccurrences(t, u).map((o) => `${o.due} ${o.status} ${o.daysLeft} ${o.periodLabel} ${o.milestone.key}`)).toEqual([
+      '2027-04-01 red -70 2027年度 annual:04-01',
+      '2028-03-01 on-track 265 2027年度 annual:03-01',
+      '2028-04-01 on-track 296 2028年度 annual:04-01',
+    ]);
+    // Blocked: the lights turn yellow, the days left still say how near each deadline is.
+    const blocked = board([report('区司法局', 1, 'blocked', '2027-06-01')]).ofUnit(makeTask({ number: 1, milestones: [once('2027-09-30')] }), '区司法局')!;
+    expect(openOccurrences(makeTask({ number: 1, milestones: [once('2027-09-30')] }), blocked).map((o) => [o.status, o.daysLeft])).toEqual([['yellow', 112]]);
+  });
+
+  it('an expanded collective is done for an occurrence when every member is (its own report counts for all)', () => {
+    const ofTowns = (progress: ProgressRecord[]) => {
+      const u = board(progress).ofUnit(task68(), '各乡镇(街道)')!;
+      return u.occurrences.find((o) => o.occurrence === '2027-04-01')!.status;
+    };
+    expect(ofTowns(TOWNS.slice(0, 2).map(april))).toBe('red');
+    expect(ofTowns(TOWNS.map(april))).toBe('done');
+    expect(ofTowns([april('各乡镇(街道)')])).toBe('done');
+    expect(board().ofUnit(task68(), '各乡镇(街道)')).toMatchObject({ unitName: '各乡镇(街道)', role: 'other', status: 'red' });
+  });
+
+  it('a member of a collective with its own chat: its own and the collective\'s reports; aliases; units not on the task', () => {
+    const units = UNITS.map((u) => (u.name === '各乡镇(街道)' ? { ...u, chatId: 'oc_towns' } : u));
+    const b = board([april('各乡镇(街道)')], units);
+    expect(b.recipients(task68()).map((r) => r.unitName)).not.toContain('鼓山镇');
+    const gs = b.ofUnit(task68(), '鼓山镇')!;
+    expect(gs).toMatchObject({ unitName: '鼓山镇', role: 'other' });
+    expect(gs.occurrences.find((o) => o.occurrence === '2027-04-01')!.status).toBe('done');
+    expect(b.ofUnit(task68(), '司法局')?.unitName).toBe('区司法局');
+    expect(b.ofUnit(makeTask({ number: 1, milestones: [once('2027-09-30')] }), '区财政局')).toBeUndefined();
+  });
+
+  it('roleOn: the same units the board answers for', () => {
+    const dir = unitDirectory(UNITS);
+    const bound = unitDirectory(UNITS.map((u) => (u.name === '各乡镇(街道)' ? { ...u, chatId: 'oc_towns' } : u)));
+    expect(roleOn(task68(), '区委办', dir)).toBe('lead');
+    expect(roleOn(task68(), '司法局', dir)).toBe('other');
+    expect(roleOn(task68(), '鼓山镇', dir)).toBe('other');
+    expect(roleOn(task68(), '鼓山镇', bound)).toBe('other');
+    expect(roleOn(task68(), '各乡镇(街道)', dir)).toBe('other');
+    expect(roleOn(task68(), '区财政局', dir)).toBeNull();
   });
 });

@@ -16,6 +16,22 @@ function mdToText(s: string): string {
   );
 }
 
+/** A VChart bar spec as lines: "category: series n · series n" (other chart types: the title only). */
+function chartLines(spec: unknown): string[] {
+  if (!isNode(spec)) return ['[图表]'];
+  const title = isNode(spec.title) && typeof spec.title.text === 'string' ? spec.title.text : '';
+  const data = Array.isArray(spec.data) ? spec.data[0] : spec.data;
+  const values = isNode(data) && Array.isArray(data.values) ? data.values.filter(isNode) : [];
+  const [cat, val] = spec.direction === 'horizontal' ? [spec.yField, spec.xField] : [spec.xField, spec.yField];
+  const lines = new Map<string, string[]>();
+  for (const v of values) {
+    const k = String(v[String(cat)] ?? '');
+    const part = `${spec.seriesField ? `${String(v[String(spec.seriesField)])} ` : ''}${String(v[String(val)] ?? '')}`;
+    lines.set(k, [...(lines.get(k) ?? []), part]);
+  }
+  return [`[图表${title ? ` ${title}` : ''}]`, ...[...lines].map(([k, parts]) => `  ${k}: ${parts.join(' · ')}`)];
+}
+
 function render(el: unknown, out: string[], indent: string): void {
   if (!isNode(el)) return;
   switch (el.tag) {
@@ -39,6 +55,9 @@ function render(el: unknown, out: string[], indent: string): void {
       out.push(`${indent}[${textOf(el.placeholder)}: ${opts}]`);
       return;
     }
+    case 'chart':
+      for (const line of chartLines(el.chart_spec)) out.push(indent + line);
+      return;
     default:
       // form, column_set, column, collapsible_panel…: render children.
       for (const key of ['elements', 'columns']) {

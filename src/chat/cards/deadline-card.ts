@@ -1,4 +1,5 @@
 // Overdue and this-week answers: one line per (task, milestone, occurrence) with the units still open.
+import { DEFAULT_POLICY } from '../../schedule/policy.ts';
 import { clip, copy } from '../copy.ts';
 import type { Lang } from '../commands/types.ts';
 import { escapeMd, fitBlocks, hr, makeCard, md } from './common.ts';
@@ -14,11 +15,13 @@ export interface DeadlineLine {
   units: string[];
 }
 
-export function deadlineCard(lines: DeadlineLine[], opts: { kind: 'overdue' | 'week'; lang: Lang; scope?: string[] }): Record<string, unknown> {
+/** `days`: the "this week" window, the policy's blue window (the default policy's when not given). */
+export function deadlineCard(lines: DeadlineLine[], opts: { kind: 'overdue' | 'week'; lang: Lang; days?: number; scope?: string[] }): Record<string, unknown> {
   const c = copy(opts.lang);
-  const title = opts.kind === 'overdue' ? c.overdueTitle(lines.length) : c.weekTitle(lines.length);
+  const days = opts.days ?? DEFAULT_POLICY.blueWindowDays;
+  const title = opts.kind === 'overdue' ? c.overdueTitle(lines.length) : c.weekTitle(lines.length, days);
   const subtitle = opts.scope?.length ? opts.scope.join(c.listSep) : undefined;
-  if (lines.length === 0) return makeCard(title, 'green', [md(opts.kind === 'overdue' ? c.noneOverdue : c.noneThisWeek)], subtitle);
+  if (lines.length === 0) return makeCard(title, 'green', [md(opts.kind === 'overdue' ? c.noneOverdue : c.noneThisWeek(days))], subtitle);
   const template = opts.kind === 'overdue' ? 'red' : 'yellow';
   const blocks = lines.map((l, i) => [
     ...(i ? [hr()] : []),

@@ -1,5 +1,5 @@
 // One task: its words, units, milestones with their next dates, and every unit's latest progress.
-import type { Light } from '../deadlines.ts';
+import type { Light } from '../lights.ts';
 import { copy } from '../copy.ts';
 import type { Lang } from '../commands/types.ts';
 import { escapeMd, fitBlocks, hr, makeCard, md, type Element } from './common.ts';

@@ -1,7 +1,7 @@
 // "My tasks": a unit's tasks, nearest deadline first, paged; each line says lead or taking part,
 // the next deadline, the status light and the latest progress.
 import type { ProgressStatus, UnitRole } from '../../registry/types.ts';
-import type { Light } from '../deadlines.ts';
+import type { Light } from '../lights.ts';
 import { clip, copy, type Copy } from '../copy.ts';
 import type { Lang } from '../commands/types.ts';
 import { escapeMd, fitBlocks, hr, makeCard, md, type Element, type Template } from './common.ts';
@@ -20,7 +20,7 @@ export interface TaskLine {
   role: UnitRole;
   unitName: string;
   light: Light;
-  /** The nearest open deadline; none for continuous work. */
+  /** The nearest open deadline; none for continuous work or when every current deadline is met. */
   next?: { occurrence: string; daysLeft: number; label: string; describe: string };
   latest?: LatestLine;
 }
@@ -29,7 +29,7 @@ export const PAGE_SIZE = 15;
 
 export function lightTemplate(lights: Light[]): Template {
   if (lights.includes('overdue')) return 'red';
-  if (lights.includes('blocked')) return 'orange';
+  if (lights.includes('blocked') || lights.includes('behind')) return 'orange';
   if (lights.includes('due-soon')) return 'yellow';
   return 'blue';
 }
@@ -39,7 +39,9 @@ export function latestText(c: Copy, l: LatestLine | undefined): string {
 }
 
 function lineBlock(c: Copy, l: TaskLine, showUnit: boolean): Element[] {
-  const next = l.next ? `${c.nextLabel}${c.colon}**${l.next.occurrence}**${c.paren(c.daysLeft(l.next.daysLeft))}· ${escapeMd(l.next.describe)}` : `${c.nextLabel}${c.colon}${c.noDate}`;
+  const next = l.next
+    ? `${c.nextLabel}${c.colon}**${l.next.occurrence}**${c.paren(c.daysLeft(l.next.daysLeft))}· ${escapeMd(l.next.describe)}`
+    : `${c.nextLabel}${c.colon}${l.light === 'done' ? c.allMet : c.noDate}`;
   return [
     md(
       [

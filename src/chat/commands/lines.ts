@@ -16,7 +16,7 @@ export function toTaskLine(v: UnitTaskView, tz: string): TaskLine {
     role: v.role,
     unitName: v.unitName,
     light: v.light,
-    next: o ? { occurrence: o.occurrence, daysLeft: o.daysLeft, label: o.milestone.label, describe: describeMilestone(o.milestone) } : undefined,
+    next: o ? { occurrence: o.due, daysLeft: o.daysLeft, label: o.milestone.label, describe: describeMilestone(o.milestone) } : undefined,
     latest: latestLine(v.latest, tz),
   };
 }

@@ -15,7 +15,7 @@ export const myTasksCommand: Command<{ lang: Lang; page: number }> = {
     const c = copy(lang);
     const units = await speakerUnits(ctx, ctx.msg);
     if (units.length === 0) return text(ctx.msg.chatType === 'group' ? c.noUnitGroup : c.noUnitP2p);
-    const world = await loadWorld(ctx, { unitNames: units.flatMap((u) => [u.name, ...u.members]) });
+    const world = await loadWorld(ctx);
     const lines = tasksOfUnits(world, units).map((v) => toTaskLine(v, ctx.tz));
     const { card: built, pages } = taskListCard(lines, { units: units.map((u) => u.name), lang, page });
     if (page > pages) return text(c.noSuchPage(page, pages));

@@ -94,10 +94,10 @@ export async function reportProgress(ctx: CommandContext, req: ReportRequest): P
   let milestoneKey = req.quoted?.milestoneKey ?? null;
   let occurrence = req.quoted?.occurrence ?? null;
   if (!req.quoted || !milestoneKey) {
-    const open = viewOf(world, task, unit.name, roleOf(task, unit, world.units) ?? 'other').open[0];
+    const open = viewOf(world, task, unit.name)?.open[0];
     if (open) {
-      milestoneKey = open.milestoneKey;
-      occurrence = open.occurrence;
+      milestoneKey = open.milestone.key;
+      occurrence = open.due;
     }
   }
   await createProgressRepo(ctx.db).record({

@@ -1,5 +1,6 @@
 // Who is speaking for which units, and each task as one unit sees it (role, open deadlines, latest
-// progress, light). Shared by the commands, the reply-to-reminder path and the card action.
+// progress, light). Deadlines and lights come from src/schedule (createStatusBoard), so the chat says what
+// the reminders and the office's status say. Shared by the commands, the reply path and the card action.
 import type { DbTx } from '../../store/db.ts';
 import { createRegistryRepo } from '../../store/registry-repo.ts';
 import { createUnitRepo } from '../../store/unit-repo.ts';
@@ -7,10 +8,14 @@ import { createProgressRepo } from '../../store/progress-repo.ts';
 import { createMetaRepo, META_FIRST_IMPORT } from '../../store/meta-repo.ts';
 import type { ProgressRecord, TaskRecord, UnitRecord, UnitRole } from '../../registry/types.ts';
 import { dayOf } from '../../clock.ts';
-import { lightOf, openOccurrences, type CoverReport, type Light, type Occurrence } from '../deadlines.ts';
+import { createWorkCalendar, type WorkCalendar } from '../../schedule/calendar.ts';
+import { DEFAULT_POLICY, type ReminderPolicy } from '../../schedule/policy.ts';
+import { roleOn, unitDirectory } from '../../schedule/recipients.ts';
+import { createStatusBoard, openOccurrences, type OpenOccurrence, type StatusBoard, type UnitTaskStatus } from '../../schedule/status.ts';
+import { chatLight, type Light } from '../lights.ts';
 import type { ChatContext, ChatMessage } from './types.ts';
 
-export type Report = ProgressRecord & { id: number; chatId: string | null };
+export type Report = ProgressRecord & { id: number; chatId: string | null; messageId: string | null };
 
 /** Everything a chat answer reads, loaded once per message. */
 export interface World {
@@ -18,24 +23,34 @@ export interface World {
   units: UnitRecord[];
   reports: Report[];
   today: string;
-  /** Day of the first import: annual occurrences before it are not chased. */
-  notBefore?: string;
+  /** Go-live day (the first import), as the scheduler uses it: occurrences due before it are not chased. */
+  trackFrom?: string;
   tz: string;
+  policy: ReminderPolicy;
+  /** The schedule's lights at `now`, the same the reminders and the office see. */
+  board: StatusBoard;
 }
 
-export async function loadWorld(ctx: ChatContext, filter: { unitNames?: string[] } = {}): Promise<World> {
+let defaultCalendar: WorkCalendar | undefined;
+
+/** The configured policy and calendar, or the defaults (the package's holiday data, built once). */
+export function scheduleOf(ctx: ChatContext): { policy: ReminderPolicy; calendar: WorkCalendar } {
+  return { policy: ctx.policy ?? DEFAULT_POLICY, calendar: ctx.calendar ?? (defaultCalendar ??= createWorkCalendar()) };
+}
+
+export async function loadWorld(ctx: ChatContext): Promise<World> {
   const db: DbTx = ctx.db;
-  const [tasks, units, first] = await Promise.all([
+  const [tasks, units, reports, first] = await Promise.all([
     createRegistryRepo(db).listTasks(),
     createUnitRepo(db).list(),
+    // Every unit's reports: a collective's report counts for its members (as in the planner).
+    createProgressRepo(db).list(),
     createMetaRepo(db).get(META_FIRST_IMPORT),
   ]);
-  const progress = createProgressRepo(db);
-  const reports = filter.unitNames
-    ? (await Promise.all(filter.unitNames.map((u) => progress.list({ unitName: u })))).flat()
-    : await progress.list();
-  const notBefore = first && !Number.isNaN(Date.parse(first)) ? dayOf(new Date(first), ctx.tz) : undefined;
-  return { tasks, units, reports, today: dayOf(ctx.now, ctx.tz), notBefore, tz: ctx.tz };
+  const trackFrom = first && !Number.isNaN(Date.parse(first)) ? dayOf(new Date(first), ctx.tz) : undefined;
+  const { policy, calendar } = scheduleOf(ctx);
+  const board = createStatusBoard({ progress: reports, policy, calendar, now: ctx.now, tz: ctx.tz, units, trackFrom });
+  return { tasks, units, reports, today: board.today, trackFrom, tz: ctx.tz, policy, board };
 }
 
 /** The units a message speaks for: a group's bound units; in a direct chat, the sender's liaison units and the units of their groups. */
@@ -52,51 +67,49 @@ export async function speakerUnits(ctx: ChatContext, msg: Pick<ChatMessage, 'cha
 
 /** The role a unit has on a task: named directly, or as a member of a collective unit the task names. */
 export function roleOf(task: TaskRecord, unit: UnitRecord, units: UnitRecord[]): UnitRole | null {
-  const direct = task.units.find((u) => u.name === unit.name);
-  if (direct) return direct.role;
-  let role: UnitRole | null = null;
-  for (const link of task.units) {
-    const c = units.find((u) => u.name === link.name);
-    if (c?.collective && c.members.includes(unit.name)) role = role === 'lead' || link.role === 'lead' ? 'lead' : 'other';
-  }
-  return role;
+  return roleOn(task, unit.name, unitDirectory(units));
 }
 
 export interface UnitTaskView {
   task: TaskRecord;
   unitName: string;
   role: UnitRole;
-  open: Occurrence[];
+  status: UnitTaskStatus;
+  /** Dated occurrences not closed yet, nearest (overdue) first. */
+  open: OpenOccurrence[];
   latest?: Report;
   light: Light;
 }
 
-function coverReports(reports: Report[], taskNumber: number, unitName: string, tz: string): CoverReport[] {
-  return reports
-    .filter((r) => r.taskNumber === taskNumber && r.unitName === unitName)
-    .map((r) => ({ status: r.status, milestoneKey: r.milestoneKey, occurrence: r.occurrence, day: dayOf(r.at, tz) }));
-}
-
-export function latestOf(reports: Report[], taskNumber: number, unitName: string): Report | undefined {
+export function latestOf(reports: Report[], taskNumber: number, unitNames: string[]): Report | undefined {
   let best: Report | undefined;
-  for (const r of reports) if (r.taskNumber === taskNumber && r.unitName === unitName && (!best || r.at >= best.at)) best = r;
+  for (const r of reports) if (r.taskNumber === taskNumber && unitNames.includes(r.unitName) && (!best || r.at >= best.at)) best = r;
   return best;
 }
 
-/** Open occurrences for one unit; a collective unit is also done when every member is. */
-export function openFor(world: World, task: TaskRecord, unitName: string): Occurrence[] {
-  const own = openOccurrences(task.milestones, world.today, coverReports(world.reports, task.number, unitName, world.tz), { notBefore: world.notBefore });
-  const unit = world.units.find((u) => u.name === unitName);
-  if (!unit?.collective || unit.members.length === 0 || own.length === 0) return own;
-  const memberOpen = unit.members.map((m) => openFor(world, task, m));
-  return own.filter((o) => memberOpen.some((list) => list.some((x) => x.milestoneKey === o.milestoneKey && x.occurrence === o.occurrence)));
+function toView(world: World, task: TaskRecord, status: UnitTaskStatus): UnitTaskView {
+  // The reports that count for the unit: its own and those of the collective it is reached through.
+  const reporters = world.board.recipients(task).find((r) => r.unitName === status.unitName)?.reporters ?? [status.unitName];
+  return {
+    task,
+    unitName: status.unitName,
+    role: status.role,
+    status,
+    open: openOccurrences(task, status),
+    latest: latestOf(world.reports, task.number, reporters),
+    light: chatLight(task, status),
+  };
 }
 
-export function viewOf(world: World, task: TaskRecord, unitName: string, role: UnitRole): UnitTaskView {
-  const open = openFor(world, task, unitName);
-  const latest = latestOf(world.reports, task.number, unitName);
-  const hasDates = task.milestones.some((m) => m.kind === 'annual' || (m.kind === 'once' && !m.historical));
-  return { task, unitName, role, open, latest, light: lightOf(open, latest, hasDates) };
+/** The task as one unit sees it; undefined when the task does not involve the unit. */
+export function viewOf(world: World, task: TaskRecord, unitName: string): UnitTaskView | undefined {
+  const status = world.board.ofUnit(task, unitName);
+  return status && toView(world, task, status);
+}
+
+/** A unit that reported on a task it is not (or no longer) named by: its own reports only. */
+export function outsiderView(world: World, task: TaskRecord, unitName: string): UnitTaskView {
+  return toView(world, task, world.board.ofRecipient(task, { unitName, chatId: null, role: 'other', reporters: [unitName] }));
 }
 
 /** Every task of these units, nearest open deadline first (overdue first, continuous last). */
@@ -104,15 +117,15 @@ export function tasksOfUnits(world: World, units: UnitRecord[]): UnitTaskView[] 
   const views: UnitTaskView[] = [];
   for (const unit of units)
     for (const task of world.tasks) {
-      const role = roleOf(task, unit, world.units);
-      if (role) views.push(viewOf(world, task, unit.name, role));
+      const v = viewOf(world, task, unit.name);
+      if (v) views.push(v);
     }
   return views.sort(byDeadline);
 }
 
 export function byDeadline(a: UnitTaskView, b: UnitTaskView): number {
-  const da = a.open[0]?.occurrence ?? '9999-99-99';
-  const db = b.open[0]?.occurrence ?? '9999-99-99';
+  const da = a.open[0]?.due ?? '9999-99-99';
+  const db = b.open[0]?.due ?? '9999-99-99';
   if (da !== db) return da < db ? -1 : 1;
   if (a.task.number !== b.task.number) return a.task.number - b.task.number;
   return a.unitName < b.unitName ? -1 : a.unitName > b.unitName ? 1 : 0;

@@ -3,10 +3,11 @@ import { describeMilestone } from '../../registry/describe-milestone.ts';
 import { createRegistryRepo } from '../../store/registry-repo.ts';
 import { copy } from '../copy.ts';
 import { taskDetailCard, type TaskDetail } from '../cards/task-detail-card.ts';
-import { openOccurrences } from '../deadlines.ts';
+import { nextOccurrence } from '../../schedule/occurrences.ts';
+import { diffDays } from '../../schedule/day-math.ts';
 import { card, text, type Command, type CommandContext, type Lang, type Reply } from './types.ts';
 import { langOfKeyword, latestLine } from './lines.ts';
-import { loadWorld, viewOf } from './scope.ts';
+import { loadWorld, outsiderView, viewOf } from './scope.ts';
 
 /** The "no such task" answer, shared by every command that takes a task number. */
 export async function unknownTask(ctx: CommandContext, n: number, lang: Lang): Promise<Reply> {
@@ -29,12 +30,14 @@ export const taskCommand: Command<{ lang: Lang; number: number | null }> = {
     const task = await createRegistryRepo(ctx.db).getTask(number);
     if (!task) return unknownTask(ctx, number, lang);
     const world = await loadWorld(ctx);
+    // The units the plan names (a collective as one), then the others that reported (members, or units
+    // no longer on the task).
     const named = new Set(task.units.map((u) => u.name));
     const reported = [...new Set(world.reports.filter((r) => r.taskNumber === number && !named.has(r.unitName)).map((r) => r.unitName))];
-    const units = [...task.units, ...reported.map((name) => ({ name, role: 'other' as const }))].map((u) => {
-      const v = viewOf(world, task, u.name, u.role);
+    const units = [...task.units.map((u) => u.name), ...reported].map((name) => {
+      const v = viewOf(world, task, name) ?? outsiderView(world, task, name);
       const o = v.open[0];
-      return { name: u.name, light: v.light, next: o && { occurrence: o.occurrence, daysLeft: o.daysLeft }, latest: latestLine(v.latest, ctx.tz) };
+      return { name, light: v.light, next: o && { occurrence: o.due, daysLeft: o.daysLeft }, latest: latestLine(v.latest, ctx.tz) };
     });
     const detail: TaskDetail = {
       number: task.number,
@@ -47,8 +50,8 @@ export const taskCommand: Command<{ lang: Lang; number: number | null }> = {
       other: task.units.filter((u) => u.role === 'other').map((u) => u.name),
       milestones: task.milestones.map((m) => {
         // The plan's own next date (no unit's reports): the first occurrence on or after today.
-        const next = openOccurrences([m], world.today, []).find((o) => o.daysLeft >= 0);
-        return { describe: describeMilestone(m), label: m.label, next: next && { occurrence: next.occurrence, daysLeft: next.daysLeft } };
+        const next = m.historical ? undefined : nextOccurrence(m, world.today);
+        return { describe: describeMilestone(m), label: m.label, next: next && { occurrence: next.due, daysLeft: diffDays(world.today, next.due) } };
       }),
       units,
     };

@@ -1,6 +1,8 @@
 // The chat layer's own types: what the router is given, and what commands return.
 import type { Db } from '../../store/db.ts';
 import type { Card } from '../gateway.ts';
+import type { ReminderPolicy } from '../../schedule/policy.ts';
+import type { WorkCalendar } from '../../schedule/calendar.ts';
 
 export type Lang = 'zh' | 'en';
 
@@ -38,6 +40,10 @@ export interface ChatContext {
   officeUnit: string;
   /** Group chat ids the asker is in (for "my tasks" in a direct chat). */
   groupsOf?(openId: string): Promise<string[]>;
+  /** The reminder policy (its blue window is "due soon"); DEFAULT_POLICY when absent. */
+  policy?: ReminderPolicy;
+  /** Working days (the continuous-work window); the package's holiday data when absent. */
+  calendar?: WorkCalendar;
 }
 
 export interface CommandContext extends ChatContext {
