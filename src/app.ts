@@ -9,6 +9,7 @@ import { createRegistryRepo } from './store/registry-repo.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
 import { importRegistry, describeImport } from './jobs/import-registry.ts';
 import { queueReminders, type QueueResult } from './jobs/queue-reminders.ts';
+import { queueSupervision, type SupervisionResult } from './jobs/queue-supervision.ts';
 import { createInboundPipeline } from './jobs/handle-inbound.ts';
 import { readJsonFile } from './jobs/data-files.ts';
 import { ReminderPolicySchema, DEFAULT_POLICY, type ReminderPolicy } from './schedule/policy.ts';
@@ -37,7 +38,7 @@ export interface App {
   calendar: WorkCalendar;
   inbound: ReturnType<typeof createInboundPipeline>;
   /** One scheduler pass: queue what is due at `now`, then send the outbox. */
-  schedulerPass(now?: Date): Promise<{ queued: QueueResult; dispatched: DispatchResult }>;
+  schedulerPass(now?: Date): Promise<{ queued: QueueResult; supervision: SupervisionResult; dispatched: DispatchResult }>;
   dispatch(): Promise<DispatchResult>;
   health(): Promise<{ ok: boolean; db: string; lark: string }>;
   close(): Promise<void>;
@@ -101,8 +102,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     inbound,
     async schedulerPass(now = clock.now()) {
       const queued = await queueReminders(scheduleDeps, now);
+      const supervision = await queueSupervision(scheduleDeps, now);
       const dispatched = await dispatch();
-      return { queued, dispatched };
+      return { queued, supervision, dispatched };
     },
     dispatch,
     async health() {

@@ -5,7 +5,9 @@ import type { Db } from '../store/db.ts';
 import { createUnitRepo, matchUnit } from '../store/unit-repo.ts';
 import { routeMessage } from './router.ts';
 import { renderOutgoing } from './console-gateway.ts';
-import { toOutgoing } from '../jobs/handle-inbound.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Reply } from './router.ts';
 import { dayjs } from '../clock.ts';
 import type { ReminderPolicy } from '../schedule/policy.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
@@ -26,6 +28,24 @@ export interface ConsoleChatDeps {
 }
 
 export const localChatOf = (unit: string) => `local:${unit}`;
+
+// Where the console puts files a command answers with (the ledger): there is no chat to upload to.
+export const CONSOLE_EXPORT_DIR = path.join('data', 'exports');
+
+function showReply(reply: Reply): string {
+  switch (reply.kind) {
+    case 'text':
+      return renderOutgoing({ msgType: 'text', text: reply.text });
+    case 'card':
+      return renderOutgoing({ msgType: 'interactive', card: reply.card });
+    case 'file': {
+      fs.mkdirSync(CONSOLE_EXPORT_DIR, { recursive: true });
+      const file = path.join(CONSOLE_EXPORT_DIR, reply.fileName);
+      fs.writeFileSync(file, reply.data);
+      return `${reply.caption ? reply.caption + '\n' : ''}[文件已保存 saved: ${file}]`;
+    }
+  }
+}
 
 export function createConsoleChat(deps: ConsoleChatDeps) {
   const state = { unit: '', admin: true, seq: 0 };
@@ -101,7 +121,7 @@ export function createConsoleChat(deps: ConsoleChatDeps) {
         messageId: `local_in_${++state.seq}`,
       },
     );
-    return reply ? renderOutgoing(toOutgoing(reply)) : null;
+    return reply ? showReply(reply) : null;
   }
 
   return {

@@ -6,6 +6,7 @@ import { registryCommand } from './commands/registry.ts';
 import { unitsCommand } from './commands/units.ts';
 import { remindersCommand } from './commands/reminders.ts';
 import { outboxCommand } from './commands/outbox.ts';
+import { exportCommand, EXPORT_USAGE } from './commands/export.ts';
 
 type Handler = (ctx: CliContext, args: ReturnType<typeof parseArgs>) => Promise<number>;
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Handler> = {
   units: unitsCommand,
   reminders: remindersCommand,
   outbox: outboxCommand,
+  export: exportCommand,
 };
 
 export const USAGE = [
@@ -27,6 +29,7 @@ export const USAGE = [
   '  reminders run [--now ISO_TIME]',
   '  outbox list [--status pending|sending|sent|failed] [--json]',
   '  outbox retry ID',
+  `  ${EXPORT_USAGE}`,
 ].join('\n');
 
 /** Runs one command; returns the exit code. Expected failures print one line on stderr. */

@@ -4,12 +4,11 @@
 import type { Db } from '../store/db.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
-import type { OutgoingMessage } from '../chat/gateway.ts';
 import { toCardAction, toInboundMessage, type InboundMessage } from '../chat/inbound.ts';
 import { routeMessage, type ChatContext, type ChatMessage, type Reply } from '../chat/router.ts';
 import { handleCardAction, type CardActionResult } from '../chat/card-action.ts';
 import { createInboundRepo } from '../store/inbound-repo.ts';
-import { createOutboxRepo } from '../store/outbox-repo.ts';
+import { createOutboxRepo, type OutboxMessage } from '../store/outbox-repo.ts';
 import { remindersOfMessage } from './queue-reminders.ts';
 import type { ReminderPolicy } from '../schedule/policy.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
@@ -36,8 +35,15 @@ export interface InboundDeps {
   processDelayMs?: number;
 }
 
-export function toOutgoing(reply: Reply): OutgoingMessage {
-  return reply.kind === 'text' ? { msgType: 'text', text: reply.text } : { msgType: 'interactive', card: reply.card };
+export function toOutboxMessage(reply: Reply): OutboxMessage {
+  switch (reply.kind) {
+    case 'text':
+      return { msgType: 'text', text: reply.text };
+    case 'card':
+      return { msgType: 'interactive', card: reply.card };
+    case 'file':
+      return { msgType: 'upload', fileName: reply.fileName, dataBase64: reply.data.toString('base64'), caption: reply.caption };
+  }
 }
 
 /** Lark's callback response carries a new card as `{type: 'raw', data: <card JSON>}` (notes §1.9), not bare. */
@@ -97,7 +103,7 @@ export function createInboundPipeline(deps: InboundDeps) {
               key: `reply:${row.eventId}`,
               kind: 'reply',
               chatId: msg.chatId,
-              message: toOutgoing(reply),
+              message: toOutboxMessage(reply),
               notBefore: deps.clock.now(),
               replyTo: msg.messageId,
             });

@@ -160,7 +160,7 @@ export async function remindersOfMessage(
 ): Promise<{ taskNumber: number; unitName: string; milestoneKey: string; occurrence: string }[]> {
   const outbox = await db.outbox.findFirst({ where: { larkMessageId } });
   if (!outbox) return [];
-  const rows = await db.reminder.findMany({ where: { outboxId: outbox.id, kind: { not: 'office-overdue' } }, orderBy: { id: 'asc' } });
+  const rows = await db.reminder.findMany({ where: { outboxId: outbox.id, kind: { notIn: ['office-overdue', 'escalation'] } }, orderBy: { id: 'asc' } });
   const out = [];
   for (const r of rows) {
     const [task, unit] = await Promise.all([db.task.findUnique({ where: { id: r.taskId } }), db.unit.findUnique({ where: { id: r.unitId } })]);

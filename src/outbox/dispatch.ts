@@ -4,7 +4,7 @@ import type { LarkGateway, OutgoingMessage } from '../chat/gateway.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { DbTx } from '../store/db.ts';
-import { createOutboxRepo, decodeOutboxBody, replyTargetOf, type OutboxRow } from '../store/outbox-repo.ts';
+import { createOutboxRepo, decodeOutboxBody, replyTargetOf, type OutboxMessage, type OutboxRow } from '../store/outbox-repo.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { classifyFailure, describeError } from './retry-policy.ts';
 
@@ -141,10 +141,15 @@ async function runLane(
 }
 
 /** Replies go to the message they answer (threaded in Lark); everything else to the chat. */
-function sendRow(gateway: LarkGateway, row: OutboxRow, message: OutgoingMessage): Promise<{ messageId: string }> {
+async function sendRow(gateway: LarkGateway, row: OutboxRow, message: OutboxMessage): Promise<{ messageId: string }> {
   const replyTo = replyTargetOf(row.body);
-  const opts = { uuid: outboxUuid(row.id) };
-  return replyTo ? gateway.reply(replyTo, message, opts) : gateway.sendToChat(row.chatId, message, opts);
+  const send = (m: OutgoingMessage, uuid: string) => (replyTo ? gateway.reply(replyTo, m, { uuid }) : gateway.sendToChat(row.chatId, m, { uuid }));
+  if (message.msgType !== 'upload') return send(message, outboxUuid(row.id));
+  // A retry uploads again (a spare file key costs nothing); the sends keep their uuids, so no repeat.
+  const { fileKey } = await gateway.uploadFile(message.fileName, Buffer.from(message.dataBase64, 'base64'));
+  const sent = await send({ msgType: 'file', fileKey }, outboxUuid(row.id));
+  if (message.caption) await send({ msgType: 'text', text: message.caption }, `${outboxUuid(row.id)}-caption`);
+  return sent;
 }
 
 async function sendOne(
@@ -159,7 +164,7 @@ async function sendOne(
   }
   const attempts = row.attempts + 1;
 
-  let message: OutgoingMessage;
+  let message: OutboxMessage;
   try {
     message = decodeOutboxBody(row.body);
   } catch (err) {

@@ -146,9 +146,11 @@ function continuousItems(m: MilestoneRecord, prog: UnitProgress, input: PlanInpu
     items.push({ kind: 'quarterly', milestoneKey: m.key, occurrence: q.end, step: q.id, sendOn: callOn, label: m.label });
   }
   // Idle nudge: once per idle stretch of `idleDays` since the last report (or since 1 January
-  // when the unit has never reported), keyed on the stretch's first day.
+  // when the unit has never reported, but never before go-live: nobody could report to Duban
+  // earlier, and day one must not nudge every unit at once), keyed on the stretch's first day.
   const idle = policy.continuous.idleDays;
-  const anchor = prog.lastDay ?? `${today.slice(0, 4)}-01-01`;
+  const since = prog.lastDay ?? `${today.slice(0, 4)}-01-01`;
+  const anchor = input.trackFrom && input.trackFrom > since ? input.trackFrom : since;
   const stretches = Math.floor(diffDays(anchor, today) / idle);
   if (stretches >= 1) {
     const start = plusDays(anchor, idle * (stretches - 1));

@@ -89,6 +89,9 @@ export function createStatusBoard(input: Omit<StatusInput, 'tasks'>): StatusBoar
   const q = quarterOf(today);
   const callOn = calendar.onOrBeforeWorkday(plusDays(q.end, -policy.continuous.quarterlyCallDaysBeforeEnd));
   const windowStart = today >= callOn ? q.start : previousQuarter(q).start;
+  // Units could only report to Duban from go-live on: a window that opened before it is not held
+  // against them until this quarter's call has gone out (else day one shows every continuous task behind).
+  const graceBeforeCall = !!input.trackFrom && windowStart < input.trackFrom && today < callOn;
 
   const ofRecipient = (task: TaskRecord, rcp: Recipient): UnitTaskStatus => {
     const prog = unitProgress(task, rcp.reporters, index, input.trackFrom);
@@ -106,7 +109,7 @@ export function createStatusBoard(input: Omit<StatusInput, 'tasks'>): StatusBoar
     for (const m of task.milestones) {
       if (m.historical) continue;
       if (m.kind === 'continuous') {
-        occurrences.push(row(m.key, q.end, prog.reportedBetween(windowStart, today) ? 'on-track' : 'yellow'));
+        occurrences.push(row(m.key, q.end, graceBeforeCall || prog.reportedBetween(windowStart, today) ? 'on-track' : 'yellow'));
         continue;
       }
       for (const occ of liveOccurrences(m, today)) {

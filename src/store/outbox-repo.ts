@@ -31,7 +31,7 @@ export interface EnqueueInput {
   key: string;
   kind: string;
   chatId: string;
-  message: OutgoingMessage;
+  message: OutboxMessage;
   notBefore: Date;
   /** Send as a threaded reply to this Lark message id instead of a plain chat message. */
   replyTo?: string;
@@ -41,7 +41,14 @@ export interface EnqueueInput {
 const MAX_ERROR_CHARS = 1000;
 const clip = (s: string) => (s.length > MAX_ERROR_CHARS ? s.slice(0, MAX_ERROR_CHARS - 1) + '…' : s);
 
-export function encodeOutboxBody(message: OutgoingMessage, replyTo?: string): string {
+/**
+ * What the outbox can hold: a ready message, or a file to upload first (the dispatcher uploads it and
+ * sends the file message; the upload cannot happen earlier because the reply is written in the same
+ * transaction as the inbound event it answers).
+ */
+export type OutboxMessage = OutgoingMessage | { msgType: 'upload'; fileName: string; dataBase64: string; caption?: string };
+
+export function encodeOutboxBody(message: OutboxMessage, replyTo?: string): string {
   return JSON.stringify(replyTo ? { ...message, replyTo } : message);
 }
 
@@ -56,7 +63,7 @@ export function replyTargetOf(body: string): string | undefined {
 }
 
 /** Throws AppError('outbox-body') when the stored body is not a message the gateway can send. */
-export function decodeOutboxBody(body: string): OutgoingMessage {
+export function decodeOutboxBody(body: string): OutboxMessage {
   let v: unknown;
   try {
     v = JSON.parse(body);
@@ -69,9 +76,10 @@ export function decodeOutboxBody(body: string): OutgoingMessage {
     typeof m === 'object' &&
     ((m.msgType === 'text' && typeof m.text === 'string') ||
       (m.msgType === 'interactive' && typeof m.card === 'object' && m.card !== null) ||
-      (m.msgType === 'file' && typeof m.fileKey === 'string'));
-  if (!ok) throw new AppError('outbox-body', 'outbox body is not an OutgoingMessage (msgType text|interactive|file)');
-  return m as unknown as OutgoingMessage;
+      (m.msgType === 'file' && typeof m.fileKey === 'string') ||
+      (m.msgType === 'upload' && typeof m.fileName === 'string' && typeof m.dataBase64 === 'string'));
+  if (!ok) throw new AppError('outbox-body', 'outbox body is not an OutgoingMessage (msgType text|interactive|file|upload)');
+  return m as unknown as OutboxMessage;
 }
 
 function toRow(r: {

@@ -235,6 +235,13 @@ describe('continuous tasks', () => {
   ])('on %s with reports %j: %j', (day, reports, expected) => {
     expect(plan(day, reports.map((d) => report('区司法局', 70, 'progress', d)))).toEqual(expected);
   });
+
+  it('the idle stretch of a unit that never reported starts at go-live, not on 1 January', () => {
+    const live = (day: string) =>
+      passOn(day, { tasks: [task70], progress: [], trackFrom: '2027-02-15' }).map((r) => `${r.kind} ${r.step} ${r.occurrence} ${r.sendOn}`);
+    expect(live('2027-04-01')).toEqual([]);
+    expect(live('2027-05-17')).toEqual(['idle IDLE90 2027-02-15 2027-05-17']);
+  });
 });
 
 describe('calendar warnings', () => {

@@ -36,6 +36,18 @@ describe('status lights', () => {
     expect(unitLight(due, progress)).toBe(expected);
   });
 
+  it('continuous work right after go-live is not "behind" until the quarter\'s progress call has gone out', () => {
+    const t = [makeTask({ number: 2, milestones: [continuous()], lead: ['区司法局'] })];
+    const at = (day: string, track: string) =>
+      statusOf({ tasks: t, progress: [], policy: DEFAULT_POLICY, calendar, now: instantAt(day, '10:00', TZ), tz: TZ, trackFrom: track })[0]!.status;
+    // Live since 2026-11-29; the Q4 call goes out 2026-12-21 (10 days before the quarter ends, a Monday).
+    expect(at('2026-11-30', '2026-11-29')).toBe('on-track');
+    expect(at('2026-12-18', '2026-11-29')).toBe('on-track');
+    expect(at('2026-12-21', '2026-11-29')).toBe('yellow');
+    // Live for a whole quarter without a report: behind.
+    expect(at('2026-11-30', '2026-06-01')).toBe('yellow');
+  });
+
   it('a task is the worst of its lead units (other units do not colour it)', () => {
     const task = makeTask({ number: 2, milestones: [once('2027-06-01')], lead: ['区委办', '区政府办'], other: ['区司法局'] });
     const done = (u: string) => report(u, 2, 'done', '2027-05-30');

@@ -7,6 +7,8 @@ import { progressCommand } from './progress.ts';
 import { overdueCommand, thisWeekCommand } from './deadline-lists.ts';
 import { bindCommand } from './bind.ts';
 import { registerCommand } from './register.ts';
+import { summaryCommand } from '../../supervision/commands/summary.ts';
+import { exportLedgerCommand } from '../../supervision/commands/export.ts';
 
 // Each command's args type differs; the router only passes match()'s result back to the same run().
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,6 +21,8 @@ export const commands: readonly Command<any>[] = [
   thisWeekCommand,
   bindCommand,
   registerCommand,
+  summaryCommand,
+  exportLedgerCommand,
 ];
 
 export type { Command, CommandContext, ChatContext, ChatMessage, Reply, QuotedReminder, Lang } from './types.ts';

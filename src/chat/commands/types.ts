@@ -6,7 +6,11 @@ import type { WorkCalendar } from '../../schedule/calendar.ts';
 
 export type Lang = 'zh' | 'en';
 
-export type Reply = { kind: 'text'; text: string } | { kind: 'card'; card: Card };
+export type Reply =
+  | { kind: 'text'; text: string }
+  | { kind: 'card'; card: Card }
+  /** A file (the ledger workbook): uploaded by the outbox dispatcher, then sent as a file message. */
+  | { kind: 'file'; fileName: string; data: Buffer; caption?: string };
 
 /** The reminder a message replied to, resolved by the caller from parentId. */
 export interface QuotedReminder {

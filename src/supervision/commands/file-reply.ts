@@ -1,12 +1,10 @@
-// A reply that is a file (the ledger workbook). Reply in chat/commands/types.ts has only text|card;
-// the pipeline is to upload `data` (gateway.uploadFile) and send msgType 'file'. Until Reply gains
-// this variant, commands return it cast, and isFileReply tells it apart.
+// A reply that is a file (the ledger workbook): the outbox uploads it and sends a file message.
 import type { Reply } from '../../chat/commands/types.ts';
 
-export type FileReply = { kind: 'file'; fileName: string; data: Buffer; caption?: string };
+export type FileReply = Extract<Reply, { kind: 'file' }>;
 
 export function fileReply(fileName: string, data: Buffer, caption?: string): Reply {
-  return { kind: 'file', fileName, data, ...(caption ? { caption } : {}) } as FileReply as unknown as Reply;
+  return { kind: 'file', fileName, data, ...(caption ? { caption } : {}) };
 }
 
 export function isFileReply(r: unknown): r is FileReply {

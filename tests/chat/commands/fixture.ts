@@ -120,5 +120,6 @@ export async function makeFixture(opts: { plan?: ParsedPlan; groups?: Record<str
 /** What the user sees: the text, or the card rendered as text. */
 export function shown(r: Reply | null): string {
   if (!r) return '';
+  if (r.kind === 'file') return `[file ${r.fileName}]${r.caption ? ` ${r.caption}` : ''}`;
   return r.kind === 'text' ? r.text : cardToText(r.card);
 }
