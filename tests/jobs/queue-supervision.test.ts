@@ -75,8 +75,10 @@ describe('lights through the year', () => {
     expect(at('2026-03-05').get('68 区政府办')).toBe('red');
     expect(at('2026-03-05').get('68')).toBe('red');
     expect(at('2026-03-05').get('5 区司法局')).toBe('blue'); // due 03-10, done only on 03-06
-    // Continuous task 30: nothing reported this quarter (or the last) → yellow.
-    expect(at('2026-03-05').get('30 区财政局')).toBe('yellow');
+    // Continuous task 30: live since 01-01, nothing reported; not behind before the Q1 call (03-20) ...
+    expect(at('2026-03-05').get('30 区财政局')).toBe('on-track');
+    // ... behind once the call has gone out unanswered.
+    expect(at('2026-03-25').get('30 区财政局')).toBe('yellow');
     // 03-25: 区政府办 closed 03-01 late (03-20); 04-01 is now inside the window.
     expect(at('2026-03-25').get('68 区政府办')).toBe('blue');
     expect(at('2026-03-25').get('5 区司法局')).toBe('done');
@@ -111,17 +113,21 @@ describe('weekly digest', () => {
   it('counts per unit, names the red and yellow items, and lists units that left a reminder unanswered', async () => {
     const text = await digestOfWeek('2026-W11');
     expect(text).toContain('【区委依法治区办 · 督办周报 2026-W11】 截至 2026-03-09');
-    expect(text).toContain('🔴 逾期 2 · 🟡 滞后 2 · 🔵 临近截止 0 · 🟢 正常推进 5 · ✅ 已完成 1');
+    expect(text).toContain('🔴 逾期 2 · 🟡 滞后 0 · 🔵 临近截止 0 · 🟢 正常推进 7 · ✅ 已完成 1');
     expect(text).toContain('[图表 各单位事项状态]');
     expect(text).toContain('  区政府办: 逾期 1');
-    expect(text).toContain('  区司法局: 滞后 1 · 正常推进 2 · 已完成 1');
+    expect(text).toContain('  区司法局: 正常推进 3 · 已完成 1');
     expect(text).toContain('🔴 逾期事项（2）');
     expect(text).toContain('任务 68 · 区政府办（牵头）\n完成上一年度法治政府建设情况报告 · 截止 2026-03-01 · 逾期 8 天\n未报送进展');
     expect(text).toContain('任务 68 · 城南街道（配合）');
-    expect(text).toContain('🟡 滞后事项（2）');
-    expect(text).toContain('任务 30 · 区财政局（牵头）\n持续推进 · 本季度（至 2026-03-31）未报送进展');
+    expect(text).not.toContain('🟡 滞后事项'); // continuous work is not behind before the quarter's call
     expect(text).toContain('区政府办：2026-03-02 提醒（任务 68）后 7 天未回复');
     expect(text).not.toMatch(/区司法局：.*未回复/); // it answered its reminders
+  });
+
+  it('after the quarterly call, silent continuous work is listed as behind', async () => {
+    const text = await digestOfWeek('2026-W13');
+    expect(text).toContain('任务 30 · 区财政局（牵头）\n持续推进 · 本季度（至 2026-03-31）未报送进展');
   });
 
   it('reflects later reports: in July 区政府办 is still red on 04-01, 区司法局 is not behind', async () => {

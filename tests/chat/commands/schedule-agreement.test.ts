@@ -48,9 +48,12 @@ describe('chat and schedule agree', () => {
   });
 
   it('continuous work: behind until the unit reports in the window, then ongoing', async () => {
-    expect(shown(await f.say('我的任务'))).toContain('任务 30 · 🟠 滞后');
-    await f.say('进度 30 预算公开已推进');
+    // Before the quarter's progress call (2026-03-20) a unit live since 1 January is not yet behind.
     expect(shown(await f.say('我的任务'))).toContain('任务 30 · 🔵 持续推进');
+    const afterCall = new Date('2026-03-23T02:00:00Z');
+    expect(shown(await f.say('我的任务', { now: afterCall }))).toContain('任务 30 · 🟠 滞后');
+    await f.say('进度 30 预算公开已推进', { now: afterCall });
+    expect(shown(await f.say('我的任务', { now: afterCall }))).toContain('任务 30 · 🔵 持续推进');
   });
 
   it("every unit's light in 我的任务 is statusOf's light", async () => {
@@ -74,7 +77,9 @@ describe('chat and schedule agree', () => {
       for (const u of t.units) {
         const chatId = chats[u.unitName];
         if (!chatId) continue;
-        const expected = u.status === 'yellow' ? (u.blocked ? '🟠 受阻' : '🟠 滞后') : word[u.status];
+        const undated = (await registry.getTask(t.taskNumber))!.milestones.every((m) => m.kind === 'continuous');
+        const expected =
+          u.status === 'yellow' ? (u.blocked ? '🟠 受阻' : '🟠 滞后') : u.status === 'on-track' && undated ? '🔵 持续推进' : word[u.status];
         const mine = shown(await f.say('我的任务', { chatId }));
         const line = mine.split('\n').find((l) => l.startsWith(`任务 ${t.taskNumber} · `) && (chatId !== 'oc_towns' || l.includes(`（${u.unitName}）`)));
         expect(line, `${u.unitName} / task ${t.taskNumber}`).toContain(expected);
