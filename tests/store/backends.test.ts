@@ -1,0 +1,99 @@
+// The store behaves the same on SQLite (embedded default) and PostgreSQL (several replicas): the same
+// scenarios on each backend. PostgreSQL runs when DUBAN_TEST_POSTGRES_URL is set (.ci/run sets it).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { importRegistry } from '../../src/jobs/import-registry.ts';
+import { createRegistryRepo } from '../../src/store/registry-repo.ts';
+import { createProgressRepo } from '../../src/store/progress-repo.ts';
+import { createUnitRepo } from '../../src/store/unit-repo.ts';
+import { createOutboxRepo } from '../../src/store/outbox-repo.ts';
+import { createInboundRepo } from '../../src/store/inbound-repo.ts';
+import { queueReminders } from '../../src/jobs/queue-reminders.ts';
+import { DEFAULT_POLICY } from '../../src/schedule/policy.ts';
+import { createWorkCalendar } from '../../src/schedule/calendar.ts';
+import { instantAt } from '../../src/clock.ts';
+import { silentLogger } from '../../src/log.ts';
+import { routeMessage } from '../../src/chat/router.ts';
+import { POSTGRES_URL, createPostgresDatabase } from '../support/postgres.ts';
+import { REGISTRY_FILES } from '../support/test-db.ts';
+
+type Backend = { name: string; open(): Promise<{ db: Db; url: string; close(): Promise<void> }> };
+
+const sqlite: Backend = {
+  name: 'sqlite',
+  async open() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-backend-'));
+    const url = 'file:' + path.join(dir, 'b.db');
+    const db = await openDb(url);
+    return { db, url, close: async () => { await db.$disconnect(); fs.rmSync(dir, { recursive: true, force: true }); } };
+  },
+};
+
+const postgres: Backend = {
+  name: 'postgresql',
+  async open() {
+    const pgdb = await createPostgresDatabase();
+    const db = await openDb(pgdb.url);
+    return { db, url: pgdb.url, close: async () => { await db.$disconnect(); await pgdb.drop(); } };
+  },
+};
+
+const backends = POSTGRES_URL ? [sqlite, postgres] : [sqlite];
+const NOW = new Date('2026-11-29T02:00:00Z');
+const TZ = 'Asia/Shanghai';
+
+describe.each(backends)('store on $name', (backend) => {
+  let h: Awaited<ReturnType<Backend['open']>>;
+  beforeEach(async () => {
+    h = await backend.open();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('imports the plan once, re-imports as a no-op, and migrates an already-migrated database again harmlessly', async () => {
+    const first = await importRegistry(h.db, 'data/plan.txt', REGISTRY_FILES, { now: NOW, tz: TZ, actor: 't' });
+    expect(first.summary.tasks.created).toHaveLength(75);
+    const again = await importRegistry(h.db, 'data/plan.txt', REGISTRY_FILES, { now: NOW, tz: TZ, actor: 't' });
+    expect(again.summary.tasks.unchanged).toBe(75);
+    const reopened = await openDb(h.url);
+    expect(await createRegistryRepo(reopened).countTasks()).toBe(75);
+    await reopened.$disconnect();
+    const t68 = await createRegistryRepo(h.db).getTask(68);
+    expect(t68?.units.slice(0, 2)).toEqual([{ name: '区委办', role: 'lead' }, { name: '区政府办', role: 'lead' }]);
+  });
+
+  it('dedupes inbound events and outbox keys, and lets exactly one of two claims win', async () => {
+    const inbound = createInboundRepo(h.db);
+    expect((await inbound.store({ eventId: 'e1', messageId: 'om_1', type: 'message', payload: {}, now: NOW })).stored).toBe(true);
+    expect((await inbound.store({ eventId: 'e1', messageId: 'om_1', type: 'message', payload: {}, now: NOW })).stored).toBe(false);
+    expect((await inbound.store({ eventId: 'e2', messageId: 'om_1', type: 'message', payload: {}, now: NOW })).stored).toBe(false);
+
+    const outbox = createOutboxRepo(h.db);
+    const msg = { msgType: 'text' as const, text: 'hi' };
+    const a = await Promise.all([1, 2, 3].map(() => outbox.enqueue({ key: 'k1', kind: 'reply', chatId: 'oc_1', message: msg, notBefore: NOW })));
+    expect(new Set(a.map((x) => x.id)).size).toBe(1);
+    const claims = await Promise.all([outbox.claim(a[0].id, NOW), outbox.claim(a[0].id, NOW)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('queues a reminder card once per step and records progress from a chat command', async () => {
+    await importRegistry(h.db, 'data/plan.txt', REGISTRY_FILES, { now: NOW, tz: TZ, actor: 't' });
+    await createUnitRepo(h.db).bind('区委办', 'oc_weiban', { actor: 't', source: 'cli' });
+    const deps = { db: h.db, policy: DEFAULT_POLICY, calendar: createWorkCalendar(), tz: TZ, officeUnit: '依法治办', logger: silentLogger };
+    const at = instantAt('2027-02-22', '09:30', TZ);
+    const first = await queueReminders(deps, at);
+    expect(first.cards).toBe(1);
+    expect((await queueReminders(deps, at)).queued).toBe(0);
+    const reply = await routeMessage(
+      { db: h.db, now: at, tz: TZ, admins: [], officeUnit: '依法治办' },
+      { chatId: 'oc_weiban', chatType: 'group', senderOpenId: 'ou_1', text: '进度 68 60% 已完成初稿', mentionsBot: true, messageId: 'om_p' },
+    );
+    expect(reply?.kind).toBe('text');
+    const progress = await createProgressRepo(h.db).list({ taskNumber: 68 });
+    expect(progress).toMatchObject([{ unitName: '区委办', percent: 60, status: 'progress', text: '已完成初稿' }]);
+  });
+});
