@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Two workers on this 2-core machine: tests use their own temp databases and ephemeral ports.
+    maxWorkers: 2,
   },
 });
