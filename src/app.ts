@@ -71,10 +71,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await createUnitRepo(db).ensure(config.officeUnit);
   const limiter = deps.limiter ?? createRateLimiter({ limits: config.rateLimits });
 
+  // One pass at a time in this process. A call while a pass runs asks for one more pass after it, so
+  // a reply queued mid-pass goes out right after rather than at the next cron tick.
   let dispatching: Promise<DispatchResult> | null = null;
+  let rerun = false;
   const dispatch = async (): Promise<DispatchResult> => {
-    // One pass at a time in this process; dispatchDue also guards, this just joins the running one.
-    dispatching ??= dispatchDue({ db, gateway, limiter, clock, logger }).finally(() => (dispatching = null));
+    if (dispatching) {
+      rerun = true;
+      return dispatching;
+    }
+    dispatching = (async () => {
+      let result: DispatchResult;
+      do {
+        rerun = false;
+        result = await dispatchDue({ db, gateway, limiter, clock, logger });
+      } while (rerun);
+      return result;
+    })().finally(() => (dispatching = null));
     return dispatching;
   };
 

@@ -44,9 +44,9 @@ const FIELD_LINE = new RegExp(`^(?:${LABEL_WORDS})\\s*:`);
 const CHAPTER = /^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分篇])/;
 const SECTION = /^\([一二三四五六七八九十]+\)/;
 const NUMBERED: [RegExp, NumberingStyle][] = [
-  [/^(\d{1,3})\s*\.(?!\d)\s*(.*)$/, 'dot'],
-  [/^(\d{1,3})\s*、\s*(.*)$/, 'comma'],
-  [/^\((\d{1,3})\)\s*(.*)$/, 'paren'],
+  [/^(\d{1,4})\s*\.(?!\d)\s*(.*)$/, 'dot'],
+  [/^(\d{1,4})\s*、\s*(.*)$/, 'comma'],
+  [/^\((\d{1,4})\)\s*(.*)$/, 'paren'],
 ];
 
 type Line =
