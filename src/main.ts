@@ -8,8 +8,7 @@ import { createApp, ensureRegistry, type App } from './app.ts';
 import { openDb } from './store/db.ts';
 import { createConsoleGateway } from './chat/console-gateway.ts';
 import { createConsoleChat, localChatOf } from './chat/console-chat.ts';
-import { createLarkGateway } from './chat/lark-gateway.ts';
-import { startLarkReceiver, type LarkReceiver } from './chat/lark-receiver.ts';
+import type { LarkReceiver } from './chat/lark-receiver.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
 import { createGroupsOf } from './chat/lark-membership.ts';
 
@@ -76,6 +75,9 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
 async function runLark(config: Config, logger: Logger): Promise<void> {
   if (config.lark.mode === 'local') return;
   const lark = config.lark;
+  // The SDK is loaded only when Lark is configured: it alone adds ~110 MB to the resident set.
+  const { createLarkGateway } = await import('./chat/lark-gateway.ts');
+  const { startLarkReceiver } = await import('./chat/lark-receiver.ts');
   const gateway = createLarkGateway(lark, logger);
   let botOpenId: string | undefined;
   let receiver: LarkReceiver | null = null;

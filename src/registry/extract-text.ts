@@ -1,6 +1,5 @@
 // A plan document's bytes → the text parsePlan reads. Text files must be UTF-8; .docx goes through
 // mammoth's HTML so table rows stay together (see docx-html-to-text.ts).
-import mammoth from 'mammoth';
 import { AppError } from '../errors.ts';
 import { docxHtmlToText } from './docx-html-to-text.ts';
 
@@ -37,6 +36,8 @@ function decodeUtf8(bytes: Buffer, fileName: string): string {
 async function docxText(bytes: Buffer, fileName: string): Promise<string> {
   let html: string;
   try {
+    // Loaded on demand: most imports are plain text, and the bot's resident memory matters more.
+    const { default: mammoth } = await import('mammoth');
     html = (await mammoth.convertToHtml({ buffer: bytes })).value;
   } catch (e) {
     throw new AppError('plan-unreadable', `${fileName}: not a readable .docx file (${(e as Error).message}); open and save it again in Word or WPS`, {}, { cause: e });

@@ -1,6 +1,6 @@
 // The ledger workbook: 台账, 进展记录, 操作记录. Chinese headers, frozen header row with a filter,
 // column widths that fit their contents, days and instants as real Excel dates.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { StatusLight } from '../schedule/status.ts';
 import {
   AUDIT_COLUMNS,
@@ -76,7 +76,9 @@ function addSheet<R>(wb: ExcelJS.Workbook, name: string, columns: Column<R>[], r
 }
 
 export async function ledgerXlsx(book: LedgerBook): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded on demand: exceljs is large and a ledger is written rarely.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = 'Duban 督办';
   addSheet(wb, LEDGER_SHEET, LEDGER_COLUMNS, book.rows, book.tz);
   // The status column carries its light as a tint, so red and yellow rows stand out when scrolling.

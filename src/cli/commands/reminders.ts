@@ -6,7 +6,6 @@ import { AppError } from '../../errors.ts';
 import { loadScheduleData, createApp } from '../../app.ts';
 import { loadPlanInput } from '../../jobs/queue-reminders.ts';
 import { previewReminders } from '../../schedule/plan-reminders.ts';
-import { createLarkGateway } from '../../chat/lark-gateway.ts';
 import { createConsoleGateway } from '../../chat/console-gateway.ts';
 import type { LarkGateway } from '../../chat/gateway.ts';
 
@@ -79,7 +78,7 @@ export async function remindersCommand(ctx: CliContext, args: ParsedArgs): Promi
       const gateway: LarkGateway =
         lark.mode === 'local'
           ? createConsoleGateway({ currentChat: () => null, write: (t) => ctx.io.out(t) })
-          : createLarkGateway(lark, ctx.logger);
+          : (await import('../../chat/lark-gateway.ts')).createLarkGateway(lark, ctx.logger);
       const clock = { now: () => (f.now ? new Date(now.getTime() + (Date.now() - started)) : new Date()) };
       const started = Date.now();
       const app = await createApp({ config: ctx.config, clock, logger: ctx.logger, gateway });
