@@ -22,6 +22,7 @@ const zh = {
   ].join('\n'),
   hint: (t: string) => `没看懂“${clip(t)}”。发送 \`帮助\` 查看可用命令，例如 \`我的任务\`、\`任务 68\`、\`进度 68 60% 已完成初稿\`。`,
   emptyHint: `在呢。发送 \`帮助\` 查看可用命令，例如 \`我的任务\`。`,
+  whichTask: (ns: number[]) => `这条提醒包含任务 ${ns.join('、')}，请在回复开头写明任务号，例如 \`${ns[0]} 60% 已完成初稿\`，或发送 \`进度 ${ns[0]} …\`。`,
 
   unknownTask: (n: number, count: number) => `没有任务 ${n}，本方案共 ${count} 项。发送 \`我的任务\` 查看本单位的任务。`,
   retiredTask: (n: number) => `任务 ${n} 已从现行方案中撤销，不再督办。`,
@@ -86,7 +87,7 @@ const zh = {
 
   reminderTitle: (unit: string, n: number, day: string) => `${unit} · ${day} 督办提醒（${n} 项）`,
   reminderAsk: '请在期限前完成并报进展：',
-  howToReport: (n: number) => `报进展：回复本消息 @督办，或发送 \`@督办 进度 ${n} 60% 已完成初稿\`，完成后发送 \`@督办 进度 ${n} 已完成\`。`,
+  howToReport: (n: number, single = true) => `报进展：${single ? '回复本消息 @督办' : `回复本消息 @督办 并以任务号开头（如 \`${n} 60% …\`）`}，或发送 \`@督办 进度 ${n} 60% 已完成初稿\`，完成后发送 \`@督办 进度 ${n} 已完成\`。`,
   deadline: '期限',
   formStatus: '状态',
   formPercent: '完成比例（0-100，可不填）',
@@ -122,6 +123,7 @@ const en: Copy = {
   ].join('\n'),
   hint: (t: string) => `I did not understand "${clip(t)}". Send \`help\` for the commands, e.g. \`my tasks\`, \`task 68\`, \`progress 68 60% draft done\`.`,
   emptyHint: 'Here. Send `help` for the commands, e.g. `my tasks`.',
+  whichTask: (ns: number[]) => `That reminder lists tasks ${ns.join(', ')}: start your reply with the task number, e.g. \`${ns[0]} 60% draft done\`, or send \`progress ${ns[0]} …\`.`,
 
   unknownTask: (n, count) => `There is no task ${n}; the plan has ${count} tasks. Send \`my tasks\` to see your unit's tasks.`,
   retiredTask: (n) => `Task ${n} was withdrawn from the current plan and is no longer followed up.`,
@@ -182,7 +184,7 @@ const en: Copy = {
 
   reminderTitle: (unit, n, day) => `${unit} · reminder ${day} (${n})`,
   reminderAsk: 'Please finish before the deadline and report progress:',
-  howToReport: (n) => `Report: reply to this message and @ the bot, or send \`@督办 progress ${n} 60% draft done\`; when finished, \`@督办 progress ${n} done\`.`,
+  howToReport: (n, single = true) => `Report: reply to this message and @ the bot${single ? '' : ` starting with the task number (\`${n} 60% …\`)`}, or send \`@督办 progress ${n} 60% draft done\`; when finished, \`@督办 progress ${n} done\`.`,
   deadline: 'Deadline',
   formStatus: 'Status',
   formPercent: 'Percent (0-100, optional)',

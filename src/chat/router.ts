@@ -33,5 +33,12 @@ export async function routeMessage(ctx: ChatContext, msg: ChatMessage): Promise<
     const q = msg.quotedReminder;
     return reportProgress(cctx, { taskNumber: q.taskNumber, words: t, via: 'reply', lang, quoted: q });
   }
+  if (msg.quotedReminders?.length) {
+    // A reply to a card with several items: "68 60% 初稿" names the item; otherwise ask which.
+    const m = /^(\d{1,4})(?:\s+|$)(.*)$/.exec(t);
+    const hit = m ? msg.quotedReminders.find((q) => q.taskNumber === Number(m[1])) : undefined;
+    if (hit && m) return reportProgress(cctx, { taskNumber: hit.taskNumber, words: m[2], via: 'reply', lang, quoted: hit });
+    return text(copy(lang).whichTask([...new Set(msg.quotedReminders.map((q) => q.taskNumber))]));
+  }
   return text(t ? copy(lang).hint(t) : copy(lang).emptyHint);
 }

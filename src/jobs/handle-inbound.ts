@@ -82,6 +82,7 @@ export function createInboundPipeline(deps: InboundDeps) {
       const carried = await remindersOfMessage(deps.db, m.parentId);
       // A reply to a card with one item is progress on that item; with several the text must name the task.
       if (carried.length === 1) msg.quotedReminder = carried[0];
+      else if (carried.length > 1) msg.quotedReminders = carried;
     }
     return msg;
   }

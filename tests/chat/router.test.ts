@@ -50,6 +50,19 @@ describe('routeMessage', () => {
     expect(shown(await f.say('任务 5', { quotedReminder }))).toContain('【任务 5】');
   });
 
+  it('a reply to a reminder listing several tasks must name the task; then it is progress on that item', async () => {
+    const quotedReminders = [
+      { taskNumber: 68, unitName: '区司法局', milestoneKey: 'annual:04-01', occurrence: '2026-04-01' },
+      { taskNumber: 5, unitName: '区司法局', milestoneKey: 'once:2026-03-10', occurrence: '2026-03-10' },
+    ];
+    expect(shown(await f.say('初稿已完成', { quotedReminders, parentId: 'om_card' }))).toBe(
+      '这条提醒包含任务 68、5，请在回复开头写明任务号，例如 `68 60% 已完成初稿`，或发送 `进度 68 …`。',
+    );
+    expect(await createProgressRepo(f.db).list()).toEqual([]);
+    expect(shown(await f.say('5 60% 初稿已完成', { quotedReminders, parentId: 'om_card' }))).toContain('已记录：任务 5 · 区司法局 · 进行中 · 60%');
+    expect(await createProgressRepo(f.db).list()).toMatchObject([{ taskNumber: 5, via: 'reply', milestoneKey: 'once:2026-03-10', percent: 60 }]);
+  });
+
   it('a reply to another unit\'s reminder is refused with the reason', async () => {
     const quotedReminder = { taskNumber: 12, unitName: '区财政局', milestoneKey: 'once:2027-06-30', occurrence: '2027-06-30' };
     expect(shown(await f.say('60% 初稿', { quotedReminder }))).toContain('你不能代表区财政局报进展');

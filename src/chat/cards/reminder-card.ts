@@ -49,14 +49,14 @@ export const receiptKey = (task: number, mk: string, occ: string) => `${task}|${
 
 const STATUSES: ProgressStatus[] = ['progress', 'done', 'blocked'];
 
-function itemBlock(item: ReminderItem, slot: number, day: string, lang: Lang, withForm: boolean, receipt: Receipt | undefined): Element[] {
+function itemBlock(item: ReminderItem, slot: number, day: string, lang: Lang, withForm: boolean, receipt: Receipt | undefined, single: boolean): Element[] {
   const c = copy(lang);
   const base = { task: item.taskNumber, unit: item.unitName, mk: item.milestoneKey, occ: item.occurrence, day, slot };
   const lines = [
     `**${c.taskTitle(item.taskNumber)}** · ${c.youRole[item.role]} · ${c.deadline} **${item.occurrence}**${c.paren(c.daysLeft(item.daysLeft))}${item.periodLabel ? ` · ${escapeMd(item.periodLabel)}` : ''}`,
     escapeMd(clip(item.label || item.taskText, 80)),
     ...(item.label && item.label !== item.taskText ? [`<font color='grey'>${escapeMd(clip(item.taskText, 80))}</font>`] : []),
-    c.howToReport(item.taskNumber),
+    c.howToReport(item.taskNumber, single),
   ];
   const els: Element[] = [md(lines.join('\n'))];
   if (receipt) {
@@ -115,7 +115,7 @@ export function reminderCard(
   const title = c.reminderTitle(unit, sorted.length, day);
   const blocks = sorted.map((item, i) => {
     const receipt = opts.receipts?.get(receiptKey(item.taskNumber, item.milestoneKey, item.occurrence));
-    return [...(i ? [hr()] : []), ...itemBlock(item, i, day, lang, i < FORM_LIMIT, receipt)];
+    return [...(i ? [hr()] : []), ...itemBlock(item, i, day, lang, i < FORM_LIMIT, receipt, sorted.length === 1)];
   });
   return fitBlocks((els) => makeCard(title, template, els), [md(c.reminderAsk)], blocks, (shown) =>
     shown < sorted.length ? [hr(), md(c.more(sorted.length - shown, null, sorted[shown].taskNumber))] : null,

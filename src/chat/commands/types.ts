@@ -32,6 +32,8 @@ export interface ChatMessage {
   /** The message replied to. */
   parentId?: string;
   quotedReminder?: QuotedReminder;
+  /** The items of a reminder card that listed several: a reply must say which task it is about. */
+  quotedReminders?: QuotedReminder[];
 }
 
 export interface ChatContext {
