@@ -110,6 +110,21 @@ describe('units', () => {
   });
 });
 
+describe('reminders run', () => {
+  it('one pass at --now sends what is due, once, and registry show lists it as sent', async () => {
+    await cli(['registry', 'import'], env);
+    await cli(['units', 'bind', '区委办', 'oc_weiban'], env);
+    const run = await cli(['reminders', 'run', '--now', '2027-02-22T09:30:00+08:00'], env);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/1 new reminder steps in 1 cards .*sent 1, retry later 0, failed 0/);
+    const again = await cli(['reminders', 'run', '--now', '2027-02-22T10:30:00+08:00'], env);
+    expect(again.out).toMatch(/0 new reminder steps in 0 cards .*sent 0/);
+    const show = await cli(['registry', 'show', '68'], env);
+    expect(show.out).toMatch(/提醒记录 reminders \(1\):\n  2027-02-22  区委办  reminder D-7  期限 2027-03-01  → oc_weiban  sent/);
+    expect((await cli(['reminders', 'run', '--now', 'yesterday'], env)).err).toMatch(/--now: expected an ISO time/);
+  });
+});
+
 describe('reminders preview', () => {
   it('lists what would go out, to whom, with the step, and says unbound', async () => {
     await cli(['registry', 'import'], env);

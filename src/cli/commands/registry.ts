@@ -9,6 +9,7 @@ import { createProgressRepo } from '../../store/progress-repo.ts';
 import { createUnitRepo, matchUnit } from '../../store/unit-repo.ts';
 import { describeMilestone } from '../../registry/describe-milestone.ts';
 import type { ParsedPlan, TaskRecord } from '../../registry/types.ts';
+import type { Db } from '../../store/db.ts';
 
 /** The contract's --dry-run --json shape. */
 export function planToJson(plan: ParsedPlan) {
@@ -27,6 +28,30 @@ export function planToJson(plan: ParsedPlan) {
     units: plan.units.map((u) => ({ name: u.name, aliases: u.aliases, ...(u.collective ? { collective: true, members: u.members ?? [] } : {}) })),
     warnings: plan.warnings,
   };
+}
+
+/** Every reminder step queued for a task, with what became of its message (the audit of reminders sent). */
+async function remindersOfTask(db: Db, taskNumber: number) {
+  const task = await db.task.findUnique({ where: { number: taskNumber } });
+  if (!task) return [];
+  const rows = await db.reminder.findMany({ where: { taskId: task.id }, orderBy: { id: 'asc' } });
+  const units = new Map((await db.unit.findMany()).map((u) => [u.id, u.name]));
+  const outbox = new Map(
+    (await db.outbox.findMany({ where: { id: { in: rows.map((r) => r.outboxId).filter((x): x is number => x !== null) } } })).map((o) => [o.id, o]),
+  );
+  return rows.map((r) => {
+    const o = r.outboxId !== null ? outbox.get(r.outboxId) : undefined;
+    return {
+      sendOn: r.sendOn,
+      unit: units.get(r.unitId) ?? String(r.unitId),
+      kind: r.kind,
+      step: r.step,
+      occurrence: r.occurrence,
+      chatId: r.chatId,
+      status: o?.status ?? r.status,
+      sentAt: o?.sentAt?.toISOString() ?? null,
+    };
+  });
 }
 
 function taskNumberArg(command: string, value: string | undefined): number {
@@ -94,8 +119,9 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
         throw new AppError('unknown-task', `registry show: there is no task ${n} (the registry has ${count} tasks)`);
       }
       const progress = await createProgressRepo(db).list({ taskNumber: n });
+      const reminders = await remindersOfTask(db, n);
       if (f.json) {
-        ctx.io.out(JSON.stringify({ ...task, progress }, null, 2));
+        ctx.io.out(JSON.stringify({ ...task, progress, reminders }, null, 2));
         return 0;
       }
       ctx.io.out(`任务 ${task.number}${task.retired ? ' (已退出方案 retired)' : ''}  ${task.chapter}${task.section ? ` / ${task.section}` : ''}`);
@@ -110,6 +136,10 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
         ctx.io.out(
           `  ${p.at.toISOString()}  ${p.unitName}  ${p.status}${p.percent !== null ? ` ${p.percent}%` : ''}  ${p.text}  — ${p.reporterName ?? p.reporterId} via ${p.via}`,
         );
+      }
+      ctx.io.out(reminders.length ? `提醒记录 reminders (${reminders.length}):` : '提醒记录: 暂无 (no reminders yet)');
+      for (const r of reminders) {
+        ctx.io.out(`  ${r.sendOn}  ${r.unit}  ${r.kind} ${r.step}  期限 ${r.occurrence}  → ${r.chatId}  ${r.status}${r.sentAt ? ` ${r.sentAt}` : ''}`);
       }
       return 0;
     }
