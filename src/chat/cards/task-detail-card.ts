@@ -2,16 +2,12 @@
 import type { Light } from '../lights.ts';
 import { copy } from '../copy.ts';
 import type { Lang } from '../commands/types.ts';
+import type { TaskRecord } from '../../registry/types.ts';
 import { escapeMd, fitBlocks, hr, makeCard, md, type Element } from './common.ts';
 import { latestText, lightTemplate, type LatestLine } from './task-list-card.ts';
 
-export interface TaskDetail {
-  number: number;
-  chapter: string;
-  section: string;
-  text: string;
-  schedule: string;
-  retired: boolean;
+/** A task as its card shows it: the registry's fields, with units split by role and lights computed. */
+export interface TaskDetail extends Pick<TaskRecord, 'number' | 'chapter' | 'section' | 'text' | 'schedule' | 'retired'> {
   lead: string[];
   other: string[];
   milestones: { describe: string; label: string; next?: { occurrence: string; daysLeft: number } }[];
