@@ -57,13 +57,14 @@ export function createInboundPipeline(deps: InboundDeps) {
   let running: Promise<number> | null = null;
   let again = false;
 
-  const chatContext = (db: Db): ChatContext => ({
+  const chatContext = (db: Db, groups?: { openId: string; chatIds: string[] }): ChatContext => ({
     db,
     now: deps.clock.now(),
     tz: deps.tz,
     admins: deps.admins,
     officeUnit: deps.officeUnit,
-    groupsOf: deps.groupsOf,
+    // Asked of Lark before the transaction (see processOne), so no network call holds the database.
+    groupsOf: groups ? async (openId) => (openId === groups.openId ? groups.chatIds : []) : undefined,
     policy: deps.policy,
     calendar: deps.calendar,
   });
@@ -96,9 +97,12 @@ export function createInboundPipeline(deps: InboundDeps) {
     }
     const msg = await toChatMessage(parsed);
     try {
+      // A direct chat may need the asker's groups (for "my tasks"): a Lark call, made outside the transaction.
+      const groups =
+        msg.chatType === 'p2p' && deps.groupsOf ? { openId: msg.senderOpenId, chatIds: await deps.groupsOf(msg.senderOpenId) } : undefined;
       await deps.db.$transaction(
         async (tx) => {
-          const reply = await routeMessage(chatContext(tx as unknown as Db), msg);
+          const reply = await routeMessage(chatContext(tx as unknown as Db, groups), msg);
           if (reply) {
             await createOutboxRepo(tx).enqueue({
               key: `reply:${row.eventId}`,
