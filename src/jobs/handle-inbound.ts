@@ -100,8 +100,11 @@ export function createInboundPipeline(deps: InboundDeps) {
       // A direct chat may need the asker's groups (for "my tasks"): a Lark call, made outside the transaction.
       const groups =
         msg.chatType === 'p2p' && deps.groupsOf ? { openId: msg.senderOpenId, chatIds: await deps.groupsOf(msg.senderOpenId) } : undefined;
-      await deps.db.$transaction(
+      const handled = await deps.db.$transaction(
         async (tx) => {
+          // Claim first: with several replicas on one database, the second one waits for this
+          // transaction, then finds the row no longer 'received' and leaves it.
+          if (!(await createInboundRepo(tx).claimReceived(row.id))) return false;
           const reply = await routeMessage(chatContext(tx as unknown as Db, groups), msg);
           if (reply) {
             await createOutboxRepo(tx).enqueue({
@@ -114,10 +117,12 @@ export function createInboundPipeline(deps: InboundDeps) {
             });
           }
           await createInboundRepo(tx).markDone(row.id, deps.clock.now());
+          return true;
         },
         { timeout: 20_000, maxWait: 20_000 },
       );
-      elog.info('message handled', { chat: msg.chatId, messageId: msg.messageId });
+      if (handled) elog.info('message handled', { chat: msg.chatId, messageId: msg.messageId });
+      else elog.debug('message handled elsewhere', { chat: msg.chatId, messageId: msg.messageId });
     } catch (e) {
       const outcome = await repo.markAttemptFailed(row.id, (e as Error).message, MAX_INBOUND_ATTEMPTS);
       elog.error('message handling failed', { chat: msg.chatId, err: e as Error, outcome });

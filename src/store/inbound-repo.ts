@@ -28,6 +28,11 @@ export function createInboundRepo(db: DbTx) {
     async pending(limit = 100, afterId = 0) {
       return db.inboundEvent.findMany({ where: { status: 'received', id: { gt: afterId } }, orderBy: { id: 'asc' }, take: limit });
     },
+    /** Takes a received event for processing (inside the processing transaction); false when another process has it. */
+    async claimReceived(id: number): Promise<boolean> {
+      const r = await db.inboundEvent.updateMany({ where: { id, status: 'received' }, data: { status: 'processing' } });
+      return r.count === 1;
+    },
     async markDone(id: number, now: Date, response?: unknown): Promise<void> {
       await db.inboundEvent.update({
         where: { id },

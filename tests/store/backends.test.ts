@@ -17,6 +17,8 @@ import { createWorkCalendar } from '../../src/schedule/calendar.ts';
 import { instantAt } from '../../src/clock.ts';
 import { silentLogger } from '../../src/log.ts';
 import { routeMessage } from '../../src/chat/router.ts';
+import { createInboundPipeline } from '../../src/jobs/handle-inbound.ts';
+import { messageEnvelope } from '../integration/helpers.ts';
 import { POSTGRES_URL, createPostgresDatabase } from '../support/postgres.ts';
 import { REGISTRY_FILES } from '../support/test-db.ts';
 
@@ -95,5 +97,26 @@ describe.each(backends)('store on $name', (backend) => {
     expect(reply?.kind).toBe('text');
     const progress = await createProgressRepo(h.db).list({ taskNumber: 68 });
     expect(progress).toMatchObject([{ unitName: '区委办', percent: 60, status: 'progress', text: '已完成初稿' }]);
+  });
+
+  // Replicas are PostgreSQL's job; SQLite is one bot process (plus one-shot CLI runs).
+  it.runIf(backend.name === 'postgresql')('two replicas on one database process a stored message once: one progress record, one reply', async () => {
+    await importRegistry(h.db, 'data/plan.txt', REGISTRY_FILES, { now: NOW, tz: TZ, actor: 't' });
+    await createUnitRepo(h.db).bind('区委办', 'oc_weiban', { actor: 't', source: 'cli' });
+    const second = await openDb(h.url);
+    try {
+      const clock = { now: () => instantAt('2027-02-22', '09:30', TZ) };
+      const common = { clock, logger: silentLogger, tz: TZ, admins: [], officeUnit: '依法治办', processDelayMs: 60_000 };
+      const a = createInboundPipeline({ ...common, db: h.db });
+      const b = createInboundPipeline({ ...common, db: second });
+      const raw = messageEnvelope('进度 68 60% 已完成初稿', { chatId: 'oc_weiban' });
+      await a.onMessageEvent(raw);
+      await Promise.all([a.processPending(), b.processPending()]);
+      expect(await createProgressRepo(h.db).list({ taskNumber: 68 })).toHaveLength(1);
+      expect(await h.db.outbox.count({ where: { kind: 'reply' } })).toBe(1);
+      expect(await h.db.inboundEvent.findMany({ select: { status: true } })).toEqual([{ status: 'done' }]);
+    } finally {
+      await second.$disconnect();
+    }
   });
 });
