@@ -30,8 +30,14 @@ export const PROGRESS_EVERY_DAYS = 120;
 // ---- dispatch ------------------------------------------------------------------------------
 export const DISPATCH_ROWS = 5_000;
 export const DISPATCH_CHATS = 500;
-/** Lark's limits (50/s, 1000/min, 5/s per chat) ×10 for the app and chat, ×20 per minute. */
-export const DISPATCH_LIMITS: RateLimits = { appPerSecond: 500, appPerMinute: 20_000, chatPerSecond: 50 };
+/**
+ * Lark's limits (50/s, 1000/min, 5/s per chat) scaled up: ×5 (where the limiter should be what binds
+ * on this 2-core machine) and ×10 (where the CPU binds first). Per minute ×15/×20 so 5,000 sends fit.
+ */
+export const DISPATCH_SCALES: RateLimits[] = [
+  { appPerSecond: 250, appPerMinute: 15_000, chatPerSecond: 25 },
+  { appPerSecond: 500, appPerMinute: 20_000, chatPerSecond: 50 },
+];
 export const DISPATCH_BATCH_SIZE = DEFAULT_BATCH_SIZE;
 export const DISPATCH_CONCURRENCY = DEFAULT_CONCURRENCY;
 /** Give up (and report what is left) after this long. */
@@ -156,9 +162,9 @@ async function benchPlanning(rows: BenchRow[]): Promise<void> {
 
 // ---- dispatch ------------------------------------------------------------------------------
 
-export async function benchDispatch(rows: BenchRow[]): Promise<void> {
+export async function benchDispatch(rows: BenchRow[], limits: RateLimits): Promise<void> {
   const row = (metric: string, value: string, note?: string) => rows.push({ bench: 'reminders', metric, value, note });
-  const fake = await startFakeLarkWorker({ enforceRateLimits: { appPerSecond: DISPATCH_LIMITS.appPerSecond, chatPerSecond: DISPATCH_LIMITS.chatPerSecond } });
+  const fake = await startFakeLarkWorker({ enforceRateLimits: { appPerSecond: limits.appPerSecond, chatPerSecond: limits.chatPerSecond } });
   const tmp = tempDir('dispatch');
   const { db } = await freshDb(tmp.dir, 'outbox');
   try {
@@ -175,9 +181,11 @@ export async function benchDispatch(rows: BenchRow[]): Promise<void> {
     for (let i = 0; i < data.length; i += 1000) await db.outbox.createMany({ data: data.slice(i, i + 1000) });
 
     const gateway = createLarkGateway({ appId: FAKE_APP_ID, appSecret: FAKE_APP_SECRET, domain: fake.url }, silentLogger);
-    const limiter = createRateLimiter({ limits: DISPATCH_LIMITS });
+    const limiter = createRateLimiter({ limits });
     const deps = { db, gateway, limiter, clock: systemClock, logger: silentLogger, batchSize: DISPATCH_BATCH_SIZE, concurrency: DISPATCH_CONCURRENCY };
-    // Token fetch outside the timed part (the first call of a process pays it once).
+    // Token fetch outside the timed part (the first call of a process pays it once); through the
+    // limiter like every other send, or the fake's first window would count one send more than ours.
+    await limiter.acquire('oc_bench_warmup');
     await gateway.sendToChat('oc_bench_warmup', { msgType: 'text', text: 'warm-up' });
     const warmSent = (await fake.stats()).sent.length;
 
@@ -207,8 +215,8 @@ export async function benchDispatch(rows: BenchRow[]): Promise<void> {
     );
     row(
       '  achieved ÷ ceiling',
-      `${(rate / DISPATCH_LIMITS.appPerSecond).toFixed(2)}`,
-      `${perSec(rate)} wall (first→last at the fake: ${perSec(((sent.length - 1) / atFake) * 1000)}) ÷ ${DISPATCH_LIMITS.appPerSecond}/s app limit (${DISPATCH_LIMITS.appPerMinute}/min, ${DISPATCH_LIMITS.chatPerSecond}/s per chat)`,
+      `${(rate / limits.appPerSecond).toFixed(2)}`,
+      `${perSec(rate)} wall (first→last at the fake: ${perSec(((sent.length - 1) / atFake) * 1000)}) ÷ ${limits.appPerSecond}/s app limit (${limits.appPerMinute}/min, ${limits.chatPerSecond}/s per chat)`,
     );
     row(
       '  rate-limit errors from fake',
@@ -225,6 +233,6 @@ export async function benchDispatch(rows: BenchRow[]): Promise<void> {
 export async function benchReminders(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   await benchPlanning(rows);
-  await benchDispatch(rows);
+  for (const limits of DISPATCH_SCALES) await benchDispatch(rows, limits);
   return rows;
 }

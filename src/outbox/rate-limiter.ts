@@ -17,6 +17,12 @@ export interface RateLimiterOptions {
   /** Milliseconds since epoch (or any monotonic origin). */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Added to every window. Grants are counted when a send starts, but Lark counts arrivals; with several
+   * sends in flight, latency jitter can bunch arrivals so that a window of exactly one second at Lark holds
+   * one more than ours did, and a single 429 pauses the whole app. Default 50 ms.
+   */
+  windowGuardMs?: number;
 }
 
 export interface RateLimiter {
@@ -32,8 +38,7 @@ export interface RateLimiter {
   pausedMs(chatId: string): number;
 }
 
-const SECOND = 1000;
-const MINUTE = 60_000;
+const DEFAULT_WINDOW_GUARD_MS = 50;
 // Forget idle chats once the map grows, so a long-running process does not keep every chat ever seen.
 const SWEEP_ABOVE_CHATS = 256;
 
@@ -57,6 +62,9 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): RateLimiter {
   for (const [k, v] of Object.entries(limits)) {
     if (!Number.isInteger(v) || v < 1) throw new AppError('config', `rate limit ${k} must be a positive integer, got ${v}`);
   }
+  const guard = opts.windowGuardMs ?? DEFAULT_WINDOW_GUARD_MS;
+  const SECOND = 1000 + guard;
+  const MINUTE = 60_000 + guard;
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? realSleep;
 

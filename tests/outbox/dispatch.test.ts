@@ -34,7 +34,7 @@ beforeEach(async () => {
     db,
     gateway,
     // Waiting for a window just moves the test clock: no real time passes.
-    limiter: createRateLimiter({ now, sleep: async (ms) => clock.advance(ms) }),
+    limiter: createRateLimiter({ now, sleep: async (ms) => clock.advance(ms), windowGuardMs: 0 }),
     clock,
     logger: createLogger('debug', { write: (l) => void logs.push(JSON.parse(l)) }),
     random: () => 0.5,

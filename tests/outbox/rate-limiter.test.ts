@@ -3,9 +3,14 @@ import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from '../../s
 import { createManualTime, maxInWindow } from './helpers.ts';
 
 /** Starts acquire(chat) at each given virtual time and returns the grant time of each, in call order. */
-async function grants(limits: Partial<RateLimits>, requests: { chat: string; at?: number }[], setup?: (l: ReturnType<typeof createRateLimiter>) => void) {
+async function grants(
+  limits: Partial<RateLimits>,
+  requests: { chat: string; at?: number }[],
+  setup?: (l: ReturnType<typeof createRateLimiter>) => void,
+  guard: number | 'default' = 0,
+) {
   const time = createManualTime();
-  const limiter = createRateLimiter({ limits, now: time.now, sleep: time.sleep });
+  const limiter = createRateLimiter({ limits, now: time.now, sleep: time.sleep, windowGuardMs: guard === 'default' ? undefined : guard });
   setup?.(limiter);
   const out: number[] = new Array(requests.length);
   const all = requests.map(async (r, i) => {
@@ -27,6 +32,10 @@ describe('rate limiter windows', () => {
 
   it('per chat: at most K per second', async () => {
     expect(await grants({ chatPerSecond: 2 }, many(5, () => 'oc_a'))).toEqual([0, 0, 1000, 1000, 2000]);
+  });
+
+  it('by default each window is 50 ms longer, so bunched arrivals at Lark stay within its count', async () => {
+    expect(await grants({ chatPerSecond: 2 }, many(5, () => 'oc_a'), undefined, 'default')).toEqual([0, 0, 1050, 1050, 2100]);
   });
 
   it('per app: at most N per second across chats', async () => {
@@ -79,7 +88,7 @@ describe('rate limiter pauses', () => {
 
   it('reports pauses and waits without recording anything', () => {
     let t = 0;
-    const l = createRateLimiter({ limits: { chatPerSecond: 1 }, now: () => t, sleep: async () => {} });
+    const l = createRateLimiter({ limits: { chatPerSecond: 1 }, now: () => t, sleep: async () => {}, windowGuardMs: 0 });
     l.pauseChat('a', 2000);
     l.pauseChat('a', 500); // a shorter pause does not cut a longer one short
     expect(l.pausedMs('a')).toBe(2000);
