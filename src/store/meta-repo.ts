@@ -2,6 +2,8 @@
 import type { DbTx } from './db.ts';
 
 export const META_FIRST_IMPORT = 'firstImportAt';
+/** A fresh random id whenever an import changes tasks, units of tasks or milestones: keys the registry cache. */
+export const META_REGISTRY_VERSION = 'registryVersion';
 
 export function createMetaRepo(db: DbTx) {
   return {

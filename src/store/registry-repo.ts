@@ -14,7 +14,7 @@ import {
   type UnitRecord,
   type UnitRole,
 } from '../registry/types.ts';
-import { createMetaRepo, META_FIRST_IMPORT } from './meta-repo.ts';
+import { createMetaRepo, META_FIRST_IMPORT, META_REGISTRY_VERSION } from './meta-repo.ts';
 import { createAuditRepo } from './audit-repo.ts';
 
 export interface ImportSummary {
@@ -207,6 +207,10 @@ export async function applyPlan(
         summary.tasks.retired.push(...vanished.map((t) => t.number));
       }
 
+      const t = summary.tasks;
+      if (t.created.length || t.updated.length || t.retired.length || t.restored.length) {
+        await meta.set(META_REGISTRY_VERSION, crypto.randomUUID());
+      }
       await tx.importRun.create({ data: { source: opts.source, checksum: opts.checksum, summary: JSON.stringify(summary) } });
       await createAuditRepo(tx).record({
         actor: opts.actor,
@@ -255,15 +259,37 @@ function toTaskRecord(t: TaskRow): TaskRecord {
   };
 }
 
+// The live registry only changes on import, yet every chat command reads all of it (the largest part
+// of a command's time). Snapshots are kept by registry version: a random id per changing import, so
+// two databases in one process never share one. Frozen, because every caller shares them.
+const SNAPSHOTS_KEPT = 8;
+const snapshots = new Map<string, readonly TaskRecord[]>();
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
 export function createRegistryRepo(db: DbTx) {
+  const load = async (includeRetired: boolean): Promise<TaskRecord[]> => {
+    const rows = await db.task.findMany({ where: includeRetired ? {} : { retired: false }, include: taskInclude, orderBy: { number: 'asc' } });
+    return (rows as TaskRow[]).map(toTaskRecord);
+  };
   return {
     async listTasks(opts: { includeRetired?: boolean } = {}): Promise<TaskRecord[]> {
-      const rows = await db.task.findMany({
-        where: opts.includeRetired ? {} : { retired: false },
-        include: taskInclude,
-        orderBy: { number: 'asc' },
-      });
-      return (rows as TaskRow[]).map(toTaskRecord);
+      if (opts.includeRetired) return load(true);
+      const version = await createMetaRepo(db).get(META_REGISTRY_VERSION);
+      if (!version) return load(false);
+      let tasks = snapshots.get(version);
+      if (!tasks) {
+        tasks = deepFreeze(await load(false));
+        snapshots.set(version, tasks);
+        if (snapshots.size > SNAPSHOTS_KEPT) snapshots.delete(snapshots.keys().next().value!);
+      }
+      return tasks as TaskRecord[];
     },
     async getTask(number: number): Promise<TaskRecord | null> {
       const row = await db.task.findUnique({ where: { number }, include: taskInclude });
