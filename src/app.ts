@@ -26,6 +26,8 @@ export interface AppDeps {
   /** The bot's own open_id once known (tells "@bot" apart from other mentions). */
   botOpenId?: () => string | undefined;
   groupsOf?: (openId: string) => Promise<string[]>;
+  /** Display names of reporters (see chat/user-names.ts). */
+  userName?: (openId: string) => Promise<string | null>;
   /** Test hook: a limiter with a stepped clock. */
   limiter?: RateLimiter;
   /** Lark transport status for /healthz. */
@@ -100,6 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     officeUnit: config.officeUnit,
     botOpenId: deps.botOpenId,
     groupsOf: deps.groupsOf,
+    userName: deps.userName,
     policy,
     calendar,
     onQueued: () => void dispatch().catch((e) => logger.error('dispatch failed', { err: e as Error })),

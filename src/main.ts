@@ -11,6 +11,7 @@ import { createConsoleChat, localChatOf } from './chat/console-chat.ts';
 import type { LarkReceiver } from './chat/lark-receiver.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
 import { createGroupsOf } from './chat/lark-membership.ts';
+import { createUserNames } from './chat/user-names.ts';
 
 async function bootRegistry(config: Config, logger: Logger): Promise<void> {
   const db = await openDb(config.databaseUrl);
@@ -89,6 +90,7 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
     botOpenId: () => botOpenId,
     larkStatus: () => receiver?.status() ?? 'starting',
     groupsOf: (openId) => groupsOf(openId),
+    userName: createUserNames(gateway),
   });
   const groupsOf = createGroupsOf(gateway, () => createUnitRepo(app.db).list());
   try {

@@ -20,4 +20,6 @@ export interface LarkGateway {
   uploadFile(fileName: string, data: Buffer): Promise<{ fileKey: string }>;
   /** open_ids of the members of a group chat (for "my tasks" in a direct chat). */
   listChatMembers(chatId: string): Promise<string[]>;
+  /** A person's display name (contact API; needs a contact scope), for the ledger's "who reported". */
+  getUserName?(openId: string): Promise<string | null>;
 }

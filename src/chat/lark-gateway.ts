@@ -261,6 +261,13 @@ export function createLarkGateway(creds: LarkCredentials, logger: Logger, opts: 
       return ids;
     },
 
+    async getUserName(openId: string) {
+      const res = await call('contact.v3.user.get', () =>
+        client.contact.v3.user.get({ path: { user_id: openId }, params: { user_id_type: 'open_id' } }),
+      );
+      const name = res?.data?.user?.name;
+      return typeof name === 'string' && name ? name : null;
+    },
     async getBotInfo() {
       const method = 'bot.v3.info';
       const res = await call(method, () => client.request({ method: 'GET', url: '/open-apis/bot/v3/info' }));

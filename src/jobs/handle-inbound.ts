@@ -15,6 +15,8 @@ import type { WorkCalendar } from '../schedule/calendar.ts';
 
 // A message whose processing keeps throwing is parked as 'failed' (visible, never silently dropped).
 export const MAX_INBOUND_ATTEMPTS = 5;
+// How long a card callback waits for the reporter's name (its whole answer must be under Lark's 3 s).
+const NAME_WAIT_MS = 500;
 const PENDING_PAGE = 100;
 
 export interface InboundDeps {
@@ -26,6 +28,8 @@ export interface InboundDeps {
   officeUnit: string;
   botOpenId?: () => string | undefined;
   groupsOf?: (openId: string) => Promise<string[]>;
+  /** The sender's display name, when Lark tells (kept with each progress report). */
+  userName?: (openId: string) => Promise<string | null>;
   /** The scheduler's policy and calendar, so chat answers light deadlines as the reminders do (defaults when absent). */
   policy?: ReminderPolicy;
   calendar?: WorkCalendar;
@@ -74,6 +78,7 @@ export function createInboundPipeline(deps: InboundDeps) {
       chatId: m.chatId,
       chatType: m.chatType,
       senderOpenId: m.senderOpenId,
+      senderName: (await deps.userName?.(m.senderOpenId)) ?? undefined,
       text: m.text,
       mentionsBot: m.mentionsBot,
       messageId: m.messageId,
@@ -183,9 +188,13 @@ export function createInboundPipeline(deps: InboundDeps) {
       const action = toCardAction(raw);
       const r = await repo.store({ eventId: action.eventId, messageId: null, type: 'card', payload: raw, now: deps.clock.now() });
       if (!r.stored) return r.response ? (JSON.parse(r.response) as object) : {};
+      // The callback must be answered within 3 s: a name Lark is slow to give is left out.
+      const name = deps.userName
+        ? await Promise.race([deps.userName(action.openId), new Promise<null>((r) => setTimeout(() => r(null), NAME_WAIT_MS).unref())])
+        : null;
       try {
         const result = await deps.db.$transaction(async (tx) => {
-          const res = toCallbackResponse(await handleCardAction(chatContext(tx as unknown as Db), action));
+          const res = toCallbackResponse(await handleCardAction(chatContext(tx as unknown as Db), { ...action, name: name ?? undefined }));
           await createInboundRepo(tx).markDone(r.id, deps.clock.now(), res);
           return res;
         });

@@ -112,6 +112,8 @@ export interface FakeLark {
   /** Revoke every issued token: requests carrying them get 99991663 until a new token is fetched. */
   revokeTokens(): void;
   setChatMembers(chatId: string, members: Array<{ openId: string; name?: string }>): void;
+  /** Names the contact API returns (also taken from setChatMembers). */
+  setUserName(openId: string, name: string): void;
   /** The largest number of matching requests seen in any window of windowMs, and whose (app id or chat id). */
   maxRequestsInWindow(opts?: { windowMs?: number; by?: 'app' | 'chat'; path?: RegExp }): { max: number; key: string | undefined };
   /** Push an event envelope over the live WS connection; resolves with the SDK's ack payload. */
@@ -187,6 +189,7 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
   const uuids = new Map<string, { messageId: string; at: number }>(); // appId:uuid -> first send
   const messages = new Map<string, { chatId: string | undefined; msgType: string }>();
   const members = new Map<string, Array<{ openId: string; name?: string }>>();
+  const userNames = new Map<string, string>();
   const failQueue: Array<{ failure: Failure; path?: RegExp; delayMs?: number }> = [];
   let random: { p: number; kinds: Failure[]; next: () => number } | undefined;
   const timers = new Set<NodeJS.Timeout>();
@@ -216,6 +219,10 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     },
     setChatMembers(chatId, list) {
       members.set(chatId, list);
+      for (const x of list) if (x.name) userNames.set(x.openId, x.name);
+    },
+    setUserName(openId, name) {
+      userNames.set(openId, name);
     },
     maxRequestsInWindow({ windowMs = 1000, by = 'app', path = /^\/open-apis\/im\/v1\/messages(\/[^/]+\/reply)?$/ } = {}) {
       const groups = new Map<string, number[]>();
@@ -501,6 +508,13 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
       const fileKey = nextId('file_v3_');
       fake.files.push({ fileKey, fileType, fileName, data: file.data, at: now() });
       return { answer: ok({ file_key: fileKey }), record };
+    }
+    m = path.match(/^\/open-apis\/contact\/v3\/users\/([^/]+)$/);
+    if (method === 'GET' && m) {
+      const name = userNames.get(decodeURIComponent(m[1]));
+      // Without the contact scope or data range Lark answers 41050; the fake does so for unknown users.
+      if (!name) return { answer: bad(41050, 'no user authority error'), record };
+      return { answer: ok({ user: { open_id: m[1], name } }), record };
     }
     m = path.match(/^\/open-apis\/im\/v1\/chats\/([^/]+)\/members$/);
     if (method === 'GET' && m) {

@@ -8,6 +8,7 @@ import { startLarkReceiver, type LarkReceiver } from '../../src/chat/lark-receiv
 import { startFakeLark, signForLark, type FakeLark, type SentMessage } from '../fakes/fake-lark.ts';
 import {
   ADMIN_OPEN_ID,
+  USER_OPEN_ID,
   bindUnits,
   CHAT_QWB,
   CHAT_QZFB,
@@ -43,6 +44,7 @@ beforeEach(async () => {
   const databaseUrl = await freshPlanDb(tmp.dir);
   await bindUnits(databaseUrl, { 区委办: CHAT_QWB, 区政府办: CHAT_QZFB });
   fake = await startFakeLark();
+  fake.setUserName(USER_OPEN_ID, '王晓明'); // the contact API knows the usual sender
   t = await startTestApp({ fake, databaseUrl, clock: fixedClock(NOW), larkStatus: () => receiver?.status() ?? 'starting' });
   receiver = await startLarkReceiver({
     lark: larkOf(t.config),
@@ -110,8 +112,8 @@ describe.sequential('chat over webhooks (createApp + startLarkReceiver, real SDK
     const progress = await say('进度 68 60% 已完成初稿');
     expect(contentText(progress)).toBe('已记录：任务 68 · 区委办 · 进行中 · 60% · 已完成初稿（对应节点 2027-03-01）。发送 `任务 68` 查看各单位进展。');
     const rows = await t.app.db.progress.findMany({ include: { unit: true, task: true } });
-    expect(rows.map((p) => [p.task.number, p.unit.name, p.status, p.percent, p.text, p.via, p.chatId])).toEqual([
-      [68, '区委办', 'progress', 60, '已完成初稿', 'command', CHAT_QWB],
+    expect(rows.map((p) => [p.task.number, p.unit.name, p.status, p.percent, p.text, p.via, p.chatId, p.reporterId, p.reporterName])).toEqual([
+      [68, '区委办', 'progress', 60, '已完成初稿', 'command', CHAT_QWB, USER_OPEN_ID, '王晓明'],
     ]);
     // … and 任务 68 now shows it
     expect(contentText(await say('任务 68'))).toContain('已完成初稿');
@@ -164,7 +166,7 @@ describe.sequential('chat over webhooks (createApp + startLarkReceiver, real SDK
       toast: { type: 'success', content: '已记录任务 68 · 区委办 的进展' },
       card: { type: 'raw', data: { schema: '2.0' } },
     });
-    expect(JSON.stringify(r.body)).toContain('✅ 已收到 区委办 的进展：进行中 80%');
+    expect(JSON.stringify(r.body)).toContain('✅ 已收到 王晓明 的进展：进行中 80%');
     const rows = await t.app.db.progress.findMany({ include: { unit: true, task: true } });
     expect(rows.map((p) => [p.task.number, p.unit.name, p.status, p.percent, p.text, p.via, p.occurrence])).toEqual([
       [68, '区委办', 'progress', 80, '报告已送审', 'card', '2027-03-01'],

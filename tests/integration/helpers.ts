@@ -13,6 +13,7 @@ import { createApp, type App } from '../../src/app.ts';
 import type { Clock } from '../../src/clock.ts';
 import { instantAt } from '../../src/clock.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { createUserNames } from '../../src/chat/user-names.ts';
 import { createLarkGateway, type RealLarkGateway } from '../../src/chat/lark-gateway.ts';
 import { importRegistry } from '../../src/jobs/import-registry.ts';
 import { createLogger, silentLogger, type Logger } from '../../src/log.ts';
@@ -150,6 +151,7 @@ export async function startTestApp(opts: {
     logger: testLogger,
     gateway,
     botOpenId: () => botOpenId,
+    userName: createUserNames(gateway),
     limiter: opts.limiter,
     larkStatus: opts.larkStatus,
   });
