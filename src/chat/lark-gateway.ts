@@ -28,6 +28,7 @@ export type RealLarkGateway = LarkGateway & {
   client: unknown;
   /** GET /open-apis/bot/v3/info: the bot's own open_id, needed to tell "@bot" from other mentions. */
   getBotInfo(): Promise<BotInfo>;
+  getUserName(openId: string): Promise<string | null>;
 };
 
 /** Codes meaning the tenant token is no good: drop it so the next call fetches a fresh one (notes §1.3). */
