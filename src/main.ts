@@ -73,6 +73,8 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
   await app.close();
 }
 
+const BOT_IDENTITY_RETRY_MS = 60_000;
+
 async function runLark(config: Config, logger: Logger): Promise<void> {
   if (config.lark.mode === 'local') return;
   const lark = config.lark;
@@ -93,11 +95,17 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
     userName: createUserNames(gateway),
   });
   const groupsOf = createGroupsOf(gateway, () => createUnitRepo(app.db).list());
-  try {
-    botOpenId = (await gateway.getBotInfo()).openId;
-  } catch (e) {
-    logger.warn('could not read the bot identity; any @mention in a group counts as @bot', { err: e as Error });
-  }
+  // Until the bot knows its own open_id, any @mention in a group counts as @bot; keep asking.
+  const readIdentity = async (): Promise<void> => {
+    try {
+      botOpenId = (await gateway.getBotInfo()).openId;
+      logger.info('bot identity read', { botOpenId });
+    } catch (e) {
+      logger.warn('could not read the bot identity; any @mention in a group counts as @bot until it can', { err: e as Error });
+      setTimeout(() => void readIdentity(), BOT_IDENTITY_RETRY_MS).unref();
+    }
+  };
+  await readIdentity();
   receiver = await startLarkReceiver({
     lark,
     port: config.port,
