@@ -26,8 +26,10 @@ async function bootRegistry(config: Config, logger: Logger): Promise<void> {
 function startCron(config: Config, app: App, logger: Logger, now: () => Date): ScheduledTask {
   return cron.schedule(
     config.schedulerCron,
-    () => {
-      app.schedulerPass(now()).catch((e) => logger.error('scheduler pass failed', { err: e as Error }));
+    async () => {
+      // Messages whose processing failed earlier are tried again on each tick (until parked as failed).
+      await app.inbound.processPending().catch((e) => logger.error('inbound retry pass failed', { err: e as Error }));
+      await app.schedulerPass(now()).catch((e) => logger.error('scheduler pass failed', { err: e as Error }));
     },
     { timezone: config.tz, noOverlap: true },
   );
