@@ -7,6 +7,7 @@ import type { LarkGateway } from './chat/gateway.ts';
 import { openDb, type Db } from './store/db.ts';
 import { createRegistryRepo } from './store/registry-repo.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
+import { createMetaRepo, META_UNITS_VERSION } from './store/meta-repo.ts';
 import { importRegistry, describeImport } from './jobs/import-registry.ts';
 import { queueReminders, type QueueResult } from './jobs/queue-reminders.ts';
 import { queueSupervision, type SupervisionResult } from './jobs/queue-supervision.ts';
@@ -73,6 +74,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const db = await openDb(config.databaseUrl);
   const { policy, calendar } = loadScheduleData(config);
   const officeUnit = await createUnitRepo(db).resolveOffice(config.officeUnit);
+  // Databases from before the units cache have no version stamp yet: give them one (see unit-repo).
+  const meta = createMetaRepo(db);
+  if (!(await meta.get(META_UNITS_VERSION))) await meta.bump(META_UNITS_VERSION);
   const limiter = deps.limiter ?? createRateLimiter({ limits: config.rateLimits });
 
   // One pass at a time in this process. A call while a pass runs asks for one more pass after it, so

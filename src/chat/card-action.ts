@@ -16,6 +16,8 @@ import { isAdmin, loadWorld, roleOf, tasksOfUnits } from './commands/scope.ts';
 import { reminderCard, receiptKey, type ReminderItem, type Receipt } from './cards/reminder-card.ts';
 
 export interface CardAction {
+  /** Lark's event id of the click: a click processed twice records its report once. */
+  eventId?: string;
   openId: string;
   /** Shown as the reporter when Lark's callback carries it (it usually does not). */
   name?: string;
@@ -112,6 +114,7 @@ export async function handleCardAction(ctx: ChatContext, action: CardAction): Pr
     chatId: action.chatId,
     via: 'card',
     messageId: action.messageId,
+    dedupeKey: action.eventId ? `card:${action.eventId}` : null,
     milestoneKey: v.mk,
     occurrence: v.occ,
     at: ctx.now,

@@ -48,6 +48,8 @@ function showReply(reply: Reply): string {
 }
 
 export function createConsoleChat(deps: ConsoleChatDeps) {
+  // Message ids unique across console sessions: a report is recorded once per message (msg:<id>).
+  const session = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const state = { unit: '', chatId: '', admin: true, seq: 0 };
   const units = createUnitRepo(deps.db);
 
@@ -120,7 +122,7 @@ export function createConsoleChat(deps: ConsoleChatDeps) {
         senderName: '控制台用户',
         text,
         mentionsBot: true,
-        messageId: `local_in_${++state.seq}`,
+        messageId: `local_in_${session}_${++state.seq}`,
       },
     );
     return reply ? showReply(reply) : null;
