@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/support/global-setup.ts'],
     environment: 'node',
     // Deadlines are calendar days in Asia/Shanghai; run the suite in a different zone so any
     // accidental use of the process zone shows up as a failure.

@@ -1,13 +1,18 @@
-// Issue 4, idle memory: `npm start` in local console mode on a fresh database, stdin kept open;
-// once the banner is out and nothing has been printed for IDLE_MS, the VmRSS of the tsx process
-// tree is summed from /proc. Then stdin is closed (the console's normal exit) and the tree reaped.
+// Idle memory of `npm start` (the command in package.json: node with its flags on scripts/start.mjs,
+// the compiled bot), stdin kept open; once it is up and nothing has been printed for IDLE_MS, the
+// VmRSS of the process tree is summed from /proc. Two runs: the local console on a fresh database
+// (the plan imported on that first start), and ws mode against the fake Lark (in a worker here).
+// Then stdin is closed (the console's normal exit) or the process stopped, and the tree reaped.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { mb, REPO_ROOT, tempDir, type BenchRow } from './util.ts';
+import { startFakeLarkWorker } from './fake-lark-worker.ts';
+import { FAKE_APP_ID, FAKE_APP_SECRET } from '../tests/fakes/fake-lark.ts';
 
 export const IDLE_MS = 3_000;
 const BANNER = '督办 Duban — local console';
+const WS_READY = 'lark long connection ready';
 const START_TIMEOUT_MS = 60_000;
 const EXIT_TIMEOUT_MS = 10_000;
 
@@ -52,21 +57,35 @@ function commOf(pid: number): string {
   }
 }
 
-export async function benchIdleRss(): Promise<BenchRow[]> {
+/** `npm start` as package.json spells it (VAR=value … node args), run without npm (npm's own process would be counted too). */
+function startCommand(): { env: Record<string, string>; args: string[] } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_]+=/.test(words[0] ?? '')) {
+    const [k, v] = words.shift()!.split('=');
+    env[k] = v;
+  }
+  const [bin, ...args] = words;
+  if (bin !== 'node') throw new Error(`npm start is "${pkg.scripts.start}", expected [VAR=value …] node …`);
+  return { env, args };
+}
+
+async function idleRss(label: string, env: Record<string, string>, ready: string): Promise<BenchRow> {
   const tmp = tempDir('idle');
-  const child = spawn(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+  const start = startCommand();
+  const child = spawn(process.execPath, start.args, {
     cwd: REPO_ROOT,
-    // LARK_APP_ID empty = local console (an empty value also keeps a .env from filling it in).
-    env: { ...process.env, DATABASE_URL: `file:${path.join(tmp.dir, 'idle.db')}`, LARK_APP_ID: '', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...start.env, DATABASE_URL: `file:${path.join(tmp.dir, 'idle.db')}`, LOG_LEVEL: 'info', PORT: '0', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   let lastOutput = performance.now();
-  let bannerAt = 0;
+  let readyAt = 0;
   const onData = (b: Buffer) => {
     out += b.toString('utf8');
     lastOutput = performance.now();
-    if (!bannerAt && out.includes(BANNER)) bannerAt = performance.now();
+    if (!readyAt && out.includes(ready)) readyAt = performance.now();
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
@@ -75,23 +94,22 @@ export async function benchIdleRss(): Promise<BenchRow[]> {
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm start exited early (${child.exitCode}): ${out.slice(-400)}`);
-      if (performance.now() - t0 > START_TIMEOUT_MS) throw new Error(`no banner and ${IDLE_MS} ms of quiet within ${START_TIMEOUT_MS} ms: ${out.slice(-400)}`);
-      if (bannerAt && performance.now() - lastOutput >= IDLE_MS) break;
+      if (performance.now() - t0 > START_TIMEOUT_MS) throw new Error(`not ready and ${IDLE_MS} ms quiet within ${START_TIMEOUT_MS} ms: ${out.slice(-400)}`);
+      if (readyAt && performance.now() - lastOutput >= IDLE_MS) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const pids = processTree(child.pid!);
     const parts = pids.map((pid) => ({ pid, comm: commOf(pid), rss: vmRssBytes(pid) }));
     const total = parts.reduce((n, p) => n + p.rss, 0);
-    return [
-      {
-        bench: 'idle-rss',
-        metric: 'npm start (local console), idle',
-        value: mb(total),
-        note: `VmRSS summed over ${parts.length} processes: ${parts.map((p) => `${p.comm} ${mb(p.rss)}`).join(' + ')}; banner after ${((bannerAt - t0) / 1000).toFixed(1)} s`,
-      },
-    ];
+    return {
+      bench: 'idle-rss',
+      metric: label,
+      value: mb(total),
+      note: `VmRSS summed over ${parts.length} process${parts.length > 1 ? 'es' : ''}: ${parts.map((p) => `${p.comm} ${mb(p.rss)}`).join(' + ')}; ready after ${((readyAt - t0) / 1000).toFixed(1)} s; ${Object.entries(start.env).map(([k, v]) => `${k}=${v} `).join('')}node ${start.args.join(' ')}`,
+    };
   } finally {
     child.stdin.end(); // the console's own way out: end of input closes the app
+    child.kill('SIGTERM');
     const timer = setTimeout(() => {
       for (const pid of processTree(child.pid!).reverse()) {
         try {
@@ -105,4 +123,22 @@ export async function benchIdleRss(): Promise<BenchRow[]> {
     clearTimeout(timer);
     tmp.cleanup();
   }
+}
+
+export async function benchIdleRss(): Promise<BenchRow[]> {
+  // LARK_APP_ID empty = local console (an empty value also keeps a .env from filling it in).
+  const rows = [await idleRss('npm start (local console), idle', { LARK_APP_ID: '', LOG_LEVEL: 'warn' }, BANNER)];
+  const fake = await startFakeLarkWorker();
+  try {
+    rows.push(
+      await idleRss(
+        'npm start (ws mode, fake Lark), idle',
+        { LARK_APP_ID: FAKE_APP_ID, LARK_APP_SECRET: FAKE_APP_SECRET, LARK_DOMAIN: fake.url, LARK_EVENT_MODE: 'ws' },
+        WS_READY,
+      ),
+    );
+  } finally {
+    await fake.close();
+  }
+  return rows;
 }

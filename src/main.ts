@@ -4,7 +4,11 @@ import { loadConfig, readDotEnv, type Config } from './config.ts';
 import { processClock, type Clock } from './clock.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AppError } from './errors.ts';
-import { createApp, ensureRegistry, type App } from './app.ts';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp, type App } from './app.ts';
+import { createRegistryRepo } from './store/registry-repo.ts';
 import { openDb } from './store/db.ts';
 import { createConsoleGateway } from './chat/console-gateway.ts';
 import { createConsoleChat } from './chat/console-chat.ts';
@@ -13,14 +17,22 @@ import { createUnitRepo } from './store/unit-repo.ts';
 import { createGroupsOf } from './chat/lark-membership.ts';
 import { createUserNames } from './chat/user-names.ts';
 
-async function bootRegistry(config: Config, clock: Clock, logger: Logger): Promise<void> {
+/**
+ * On a database with no plan yet, the configured plan is imported first: by the CLI in a child
+ * process, so that the import's memory (the parser, Prisma's compiled queries) leaves with it and the
+ * bot itself starts small. The child has the same configuration (environment) and prints the same lines.
+ */
+async function bootRegistry(config: Config): Promise<void> {
   const db = await openDb(config.databaseUrl);
   try {
-    const lines = await ensureRegistry(db, config, clock, logger);
-    if (lines) for (const l of lines) process.stdout.write(l + '\n');
+    if ((await createRegistryRepo(db).countTasks()) > 0) return;
   } finally {
     await db.$disconnect();
   }
+  const self = fileURLToPath(import.meta.url);
+  const cli = path.join(path.dirname(self), 'cli', `main${path.extname(self)}`);
+  const r = spawnSync(process.execPath, [...process.execArgv, cli, 'registry', 'import', config.planPath], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new AppError('import', `the plan ${config.planPath} could not be imported on first start (the reason is above)`);
 }
 
 function startCron(config: Config, app: App, logger: Logger, now: () => Date): ScheduledTask {
@@ -130,7 +142,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.lark.mode === 'local' && config.logLevel === 'info' ? 'warn' : config.logLevel);
   const clock = processClock(config.startAt);
-  await bootRegistry(config, clock, logger);
+  await bootRegistry(config);
   if (config.lark.mode === 'local') await runLocal(config, clock, logger);
   else await runLark(config, clock, logger);
 }

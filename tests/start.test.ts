@@ -20,7 +20,8 @@ function start(input: string): { status: number | null; stdout: string; stderr: 
       LOG_LEVEL: 'warn',
       DUBAN_NOW: '2026-11-29T10:00:00+08:00',
     };
-    return spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], { env, input, encoding: 'utf8', timeout: 120_000 });
+    // What `npm start` runs (package.json): the compiled bot, built by the suite's global setup.
+    return spawnSync(process.execPath, ['--max-semi-space-size=1', 'scripts/start.mjs'], { env, input, encoding: 'utf8', timeout: 120_000 });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -54,7 +55,7 @@ describe('npm start (embedded default)', () => {
     const officeCards = r.stdout.match(/📨 local:区委依法治区办: [^\n]*/g) ?? [];
     expect(officeCards).toHaveLength(1);
     expect(officeCards[0]).toMatch(/区委依法治区办 · 2027-02-22 督办日报（周报 2027-W08）/);
-  });
+  }, 120_000);
 
   it('answers 200 lines piped at once, in order, with a pass in the middle and no newline after the last', () => {
     const lines: string[] = [];
@@ -79,5 +80,5 @@ describe('npm start (embedded default)', () => {
     expect(missing).toEqual([]);
     // The last line had no newline and is answered too.
     expect(r.stdout).toContain('已记录：任务 68 · 区司法局 · 进行中 · 50% · 第200条');
-  });
+  }, 120_000);
 });

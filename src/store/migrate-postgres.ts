@@ -4,8 +4,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { PROJECT_ROOT } from '../paths.ts';
 
-export const PG_MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/postgres/migrations');
+export const PG_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'postgres', 'migrations');
 // Any constant works; it only has to be the same in every replica.
 const MIGRATION_LOCK_ID = 4_242_0001;
 

@@ -5,8 +5,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { PROJECT_ROOT } from '../paths.ts';
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
 
 export function sqlitePath(databaseUrl: string): string {
   const p = databaseUrl.replace(/^file:/, '').replace(/\?.*$/, '');
