@@ -12,6 +12,9 @@ import type { LarkReceiver } from './chat/lark-receiver.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
 import { createGroupsOf } from './chat/lark-membership.ts';
 import { createUserNames } from './chat/user-names.ts';
+import { createBoardHandler, type BoardAuth } from './board/routes.ts';
+import { startLocalServer, type LocalServer } from './board/local-server.ts';
+import type { Clock } from './clock.ts';
 
 async function bootRegistry(config: Config, logger: Logger): Promise<void> {
   const db = await openDb(config.databaseUrl);
@@ -33,6 +36,10 @@ function startCron(config: Config, app: App, logger: Logger, now: () => Date): S
     },
     { timezone: config.tz, noOverlap: true },
   );
+}
+
+function boardOf(app: App, config: Config, clock: Clock, logger: Logger, auth: BoardAuth) {
+  return createBoardHandler({ db: app.db, policy: app.policy, calendar: app.calendar, tz: config.tz, officeUnit: config.officeUnit, clock, logger, auth });
 }
 
 async function runLocal(config: Config, logger: Logger): Promise<void> {
@@ -64,14 +71,23 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
     currentChat = localChatOf(chat.state.unit);
     return r;
   };
+  // The board, on this machine only and without login (the console has no Lark to log in with).
+  let server: LocalServer | null = null;
+  try {
+    server = await startLocalServer({ port: config.port, board: boardOf(app, config, clock, logger, { mode: 'local' }), health: () => app.health(), logger });
+  } catch (e) {
+    process.stderr.write(`duban: the board is not served: port ${config.port} is busy or not allowed (${(e as Error).message}); set PORT to another port\n`);
+  }
   write(
     `督办 Duban — local console (no LARK_APP_ID). ${bound ? `${bound} units got a local chat. ` : ''}` +
-      `Type 帮助 / help for commands, /help for console controls, /now 2027-02-25 to move the clock.`,
+      `Type 帮助 / help for commands, /help for console controls, /now 2027-02-25 to move the clock.` +
+      (server ? `\n督办看板 board: http://localhost:${server.port}/board` : ''),
   );
   await app.schedulerPass(clock.now());
   const task = interactive ? startCron(config, app, logger, () => clock.now()) : null;
   await chat.run(process.stdin, interactive);
   await task?.stop();
+  await server?.close();
   await app.close();
 }
 
@@ -83,6 +99,7 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
   // The SDK is loaded only when Lark is configured: it alone adds ~110 MB to the resident set.
   const { createLarkGateway } = await import('./chat/lark-gateway.ts');
   const { startLarkReceiver } = await import('./chat/lark-receiver.ts');
+  const { createLarkLogin } = await import('./board/lark-login.ts');
   const gateway = createLarkGateway(lark, logger);
   let botOpenId: string | undefined;
   let receiver: LarkReceiver | null = null;
@@ -115,8 +132,15 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
     onMessageEvent: (raw) => app.inbound.onMessageEvent(raw),
     onCardAction: (raw) => app.inbound.onCardAction(raw),
     health: () => app.health(),
+    httpHandler: boardOf(app, config, systemClock, logger, {
+      mode: 'lark',
+      login: createLarkLogin(lark, logger),
+      groupsOf: (openId) => groupsOf(openId),
+      admins: config.admins,
+      ...config.board,
+    }),
   });
-  logger.info('duban started', { mode: lark.mode, port: receiver.port });
+  logger.info('duban started', { mode: lark.mode, port: receiver.port, board: `${config.board.publicUrl}/board` });
   // Messages stored before a crash or restart are processed now; then one scheduler pass.
   await app.inbound.processPending();
   await app.schedulerPass();

@@ -25,6 +25,8 @@ export interface LarkReceiverOptions {
   /** im.chat.member.bot.added_v1; logged and acknowledged when absent. */
   onBotAdded?: (raw: unknown) => Promise<void>;
   health: () => Promise<object>;
+  /** Gets the first chance at every HTTP request (the board); returns true when it answers it. */
+  httpHandler?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** ws mode: how long start-up waits for the first connection before going on (it keeps retrying). Default 15 s. */
   readyTimeoutMs?: number;
 }
@@ -172,6 +174,7 @@ async function startWs(opts: LarkReceiverOptions): Promise<LarkReceiver> {
   });
 
   const server = http.createServer((req, res) => {
+    if (opts.httpHandler?.(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/healthz') void handleHealth(opts, res, log);
     else sendJson(res, 404, { error: 'not found' });
@@ -303,6 +306,7 @@ async function startWebhook(opts: LarkReceiverOptions): Promise<LarkReceiver> {
   }
 
   const server = http.createServer((req, res) => {
+    if (opts.httpHandler?.(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz') {
       if (req.method === 'GET') void handleHealth(opts, res, log);
