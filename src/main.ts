@@ -58,6 +58,7 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
     now: () => clock.now(),
     setNow: (t) => clock.setNow(t),
     schedulerPass: (now) => app.schedulerPass(now),
+    boardUrl: config.board.publicUrl,
     write,
   });
   const bound = await chat.bindAllLocal();

@@ -54,7 +54,7 @@ export async function queueSupervision(deps: ScheduleDeps, now: Date): Promise<S
       key: `digest:${chatId}:${week}`,
       kind: 'digest',
       chatId,
-      message: { msgType: 'interactive', card: digestCard(d, { title: `${deps.officeUnit} · 督办周报 ${week}` }) },
+      message: { msgType: 'interactive', card: digestCard(d, { title: `${deps.officeUnit} · 督办周报 ${week}`, boardUrl: deps.boardUrl && `${deps.boardUrl}/board` }) },
       notBefore: now,
     });
     digest = created ? 'queued' : 'sent-already';
