@@ -7,6 +7,7 @@ import { worstOf, type StatusLight, type TaskStatus } from '../schedule/status.t
 import type { ReminderRecord } from '../store/reminder-repo.ts';
 import { allRows, reporterLabel, type BoardRow } from './board-rows.ts';
 import type { Scope } from './scope.ts';
+import { UNIT_REMINDER_KINDS } from '../supervision/load-supervision.ts';
 
 export interface MilestoneLine {
   key: string;
@@ -69,11 +70,12 @@ export interface TaskDetailInput {
   officeName: string;
 }
 
-function milestoneLine(m: MilestoneRecord, today: string): MilestoneLine {
+/** The milestone's next due day: the earliest occurrence a visible unit has still open (it may be overdue), else the next one on the calendar. */
+function milestoneLine(m: MilestoneRecord, today: string, open: string[]): MilestoneLine {
   const base = { key: m.key, kind: m.kind, label: m.label, rule: describeMilestone(m), source: m.source, historical: m.historical };
   if (m.kind === 'continuous') return { ...base, nextDue: quarterOf(today).end };
-  const next = m.historical ? undefined : nextOccurrence(m, today);
-  return { ...base, nextDue: next?.due ?? null, ...(next && m.kind === 'annual' ? { periodLabel: periodLabelOf(m, Number(next.due.slice(0, 4))) } : {}) };
+  const due = open.sort()[0] ?? (m.historical ? undefined : nextOccurrence(m, today)?.due);
+  return { ...base, nextDue: due ?? null, ...(due && m.kind === 'annual' ? { periodLabel: periodLabelOf(m, Number(due.slice(0, 4))) } : {}) };
 }
 
 /** The task for this viewer; null when none of its rows are theirs (the page answers 403). */
@@ -88,10 +90,13 @@ export function taskDetail(input: TaskDetailInput, scope: Scope): TaskDetail | n
   const mine = (unitName: string) => scope.kind === 'all' || names.has(unitName);
   const history = input.progress
     .filter((p) => p.taskNumber === task.number && mine(p.unitName))
+    // Newest first; the store lists in recording order, so of two reports in one instant the later one leads.
+    .reverse()
     .sort((a, b) => b.at.getTime() - a.at.getTime())
     .map((p) => ({ at: p.at, unitName: p.unitName, by: reporterLabel(p), status: p.status, percent: p.percent, text: p.text, via: p.via, occurrence: p.occurrence ?? null }));
+  // A liaison sees the reminders their chat got; the office also sees the lists and escalations it got about them.
   const reminders = input.reminders
-    .filter((r) => mine(r.unitName))
+    .filter((r) => mine(r.unitName) && (scope.kind === 'all' || (UNIT_REMINDER_KINDS as readonly string[]).includes(r.kind)))
     .map((r) => ({
       unitName: r.unitName,
       kind: r.kind,
@@ -113,7 +118,13 @@ export function taskDetail(input: TaskDetailInput, scope: Scope): TaskDetail | n
     schedule: task.schedule,
     status: worst,
     units: rows.map(({ dues: _d, reporters: _r, ...row }) => row),
-    milestones: task.milestones.map((m) => milestoneLine(m, today)),
+    milestones: task.milestones.map((m) =>
+      milestoneLine(
+        m,
+        today,
+        (input.status?.units ?? []).filter((u) => names.has(u.unitName)).flatMap((u) => u.occurrences.filter((o) => o.milestoneKey === m.key && o.status !== 'done').map((o) => o.occurrence)),
+      ),
+    ),
     history,
     reminders,
   };

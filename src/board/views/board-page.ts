@@ -35,7 +35,7 @@ function chart(perUnit: UnitCounts[], f: BoardFilter, ctx: PageContext): string 
   const legend = LIGHTS_WORST_FIRST.map((l) => html`<span class="key"><i class="swatch light-${l}"></i>${w.light[l]}</span>`).join(' ');
   return html`<figure class="chart">
 <figcaption>${w.chartTitle}</figcaption>
-<svg viewBox="0 0 ${LABEL_W + BARS_W + 60} ${height}" width="100%" role="img" aria-label="${w.chartTitle}">!${bars.join('')}</svg>
+<div class="bars"><svg viewBox="0 0 ${LABEL_W + BARS_W + 60} ${height}" width="100%" role="img" aria-label="${w.chartTitle}">!${bars.join('')}</svg></div>
 <div class="legend">!${legend}</div>
 !${perUnit.length > shown.length ? html`<p class="note">${w.chartMore(perUnit.length - shown.length)}</p>` : ''}
 </figure>`;
@@ -72,17 +72,19 @@ function totalsStrip(v: BoardView, f: BoardFilter, ctx: PageContext): string {
   ).join('')}</nav>`;
 }
 
-export function rowsTable(rows: BoardRow[], ctx: PageContext, opts: { unitColumn?: boolean } = {}): string {
+/** Rows as a table; a unit's page leaves out the unit, a task's page the task's text. */
+export function rowsTable(rows: BoardRow[], ctx: PageContext, opts: { unitColumn?: boolean; contentColumn?: boolean } = {}): string {
   const { w } = ctx;
   const lang = ctx.lang === 'en' ? '?lang=en' : '';
   const unitColumn = opts.unitColumn !== false;
+  const contentColumn = opts.contentColumn !== false;
   const body = rows.map((r) => {
     const latest = r.latest
       ? html`<span class="day">${dayOf(r.latest.at, ctx.tz)}</span> ${w.progress[r.latest.status]}${r.latest.percent !== null ? ` ${r.latest.percent}%` : ''} <span class="words">${clip(r.latest.text, 40)}</span>`
       : html`<span class="none">${w.noReport}</span>`;
     return html`<tr class="row light-row-${r.status}" data-task="${r.taskNumber}" data-unit="${r.unitName}" data-light="${r.status}">
 <td class="num"><a href="/board/task/${r.taskNumber}${lang}">${r.taskNumber}</a></td>
-<td class="content" title="${r.taskText}">${clip(r.taskText, 60)}</td>
+!${contentColumn ? html`<td class="content" title="${r.taskText}">${clip(r.taskText, 60)}</td>` : ''}
 !${unitColumn ? html`<td><a href="/board/unit/${encodeURIComponent(r.unitName)}${lang}">${r.unitName}</a></td>` : ''}
 <td>${w.role[r.role]}</td>
 <td>!${lightBadge(r.status, w, r.blocked && r.status !== 'done' ? ` · ${w.blocked}` : '')}</td>
@@ -91,7 +93,7 @@ export function rowsTable(rows: BoardRow[], ctx: PageContext, opts: { unitColumn
 </tr>`;
   });
   return html`<table class="rows">
-<thead><tr><th>${w.col.task}</th><th>${w.col.content}</th>!${unitColumn ? html`<th>${w.col.unit}</th>` : ''}<th>${w.col.role}</th><th>${w.col.light}</th><th>${w.col.nextDue}</th><th>${w.col.latest}</th></tr></thead>
+<thead><tr><th>${w.col.task}</th>!${contentColumn ? html`<th>${w.col.content}</th>` : ''}!${unitColumn ? html`<th>${w.col.unit}</th>` : ''}<th>${w.col.role}</th><th>${w.col.light}</th><th>${w.col.nextDue}</th><th>${w.col.latest}</th></tr></thead>
 <tbody>!${body.join('')}</tbody>
 </table>`;
 }

@@ -27,7 +27,7 @@ export function taskPage(t: TaskDetail, ctx: PageContext): string {
 <p class="task-text">${t.text}</p>
 <p><b>${w.schedule}：</b>${t.schedule}</p>
 <h2>${w.units}</h2>
-!${t.units.length ? rowsTable(t.units, ctx) : ''}
+!${t.units.length ? rowsTable(t.units, ctx, { contentColumn: false }) : ''}
 <h2>${w.milestones}</h2>
 <table class="milestones"><thead><tr><th>${w.milestoneCols.rule}</th><th>${w.milestoneCols.label}</th><th>${w.milestoneCols.next}</th><th>${w.milestoneCols.source}</th></tr></thead><tbody>!${milestones.join('')}</tbody></table>
 <h2>${w.history}</h2>
