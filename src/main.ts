@@ -12,7 +12,7 @@ import type { LarkReceiver } from './chat/lark-receiver.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
 import { createGroupsOf } from './chat/lark-membership.ts';
 import { createUserNames } from './chat/user-names.ts';
-import { createBoardHandler, type BoardAuth } from './board/routes.ts';
+import { createBoardHandler, type Board, type BoardAuth } from './board/routes.ts';
 import { startLocalServer, type LocalServer } from './board/local-server.ts';
 import type { Clock } from './clock.ts';
 
@@ -26,13 +26,14 @@ async function bootRegistry(config: Config, logger: Logger): Promise<void> {
   }
 }
 
-function startCron(config: Config, app: App, logger: Logger, now: () => Date): ScheduledTask {
+function startCron(config: Config, app: App, logger: Logger, now: () => Date, board?: Board): ScheduledTask {
   return cron.schedule(
     config.schedulerCron,
     async () => {
       // Messages whose processing failed earlier are tried again on each tick (until parked as failed).
       await app.inbound.processPending().catch((e) => logger.error('inbound retry pass failed', { err: e as Error }));
       await app.schedulerPass(now()).catch((e) => logger.error('scheduler pass failed', { err: e as Error }));
+      await board?.warm();
     },
     { timezone: config.tz, noOverlap: true },
   );
@@ -74,8 +75,9 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
   };
   // The board, on this machine only and without login (the console has no Lark to log in with).
   let server: LocalServer | null = null;
+  const board = boardOf(app, config, clock, logger, { mode: 'local' });
   try {
-    server = await startLocalServer({ port: config.port, board: boardOf(app, config, clock, logger, { mode: 'local' }), health: () => app.health(), logger });
+    server = await startLocalServer({ port: config.port, board, health: () => app.health(), logger });
   } catch (e) {
     process.stderr.write(`duban: the board is not served: port ${config.port} is busy or not allowed (${(e as Error).message}); set PORT to another port\n`);
   }
@@ -85,7 +87,8 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
       (server ? `\n督办看板 board: http://localhost:${server.port}/board` : ''),
   );
   await app.schedulerPass(clock.now());
-  const task = interactive ? startCron(config, app, logger, () => clock.now()) : null;
+  if (server) void board.warm();
+  const task = interactive ? startCron(config, app, logger, () => clock.now(), server ? board : undefined) : null;
   await chat.run(process.stdin, interactive);
   await task?.stop();
   await server?.close();
@@ -126,6 +129,13 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
     }
   };
   await readIdentity();
+  const board = boardOf(app, config, systemClock, logger, {
+    mode: 'lark',
+    login: createLarkLogin(lark, logger),
+    groupsOf: (openId) => groupsOf(openId),
+    admins: config.admins,
+    ...config.board,
+  });
   receiver = await startLarkReceiver({
     lark,
     port: config.port,
@@ -133,19 +143,14 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
     onMessageEvent: (raw) => app.inbound.onMessageEvent(raw),
     onCardAction: (raw) => app.inbound.onCardAction(raw),
     health: () => app.health(),
-    httpHandler: boardOf(app, config, systemClock, logger, {
-      mode: 'lark',
-      login: createLarkLogin(lark, logger),
-      groupsOf: (openId) => groupsOf(openId),
-      admins: config.admins,
-      ...config.board,
-    }),
+    httpHandler: board,
   });
   logger.info('duban started', { mode: lark.mode, port: receiver.port, board: `${config.board.publicUrl}/board` });
   // Messages stored before a crash or restart are processed now; then one scheduler pass.
   await app.inbound.processPending();
   await app.schedulerPass();
-  const task = startCron(config, app, logger, () => systemClock.now());
+  void board.warm();
+  const task = startCron(config, app, logger, () => systemClock.now(), board);
   const stop = async () => {
     await task.stop();
     await receiver?.close();

@@ -42,6 +42,8 @@ export interface BoardInput {
   today: string;
   /** The office's canonical name: like the digest, its own rows are not on the board. */
   officeName: string;
+  /** Every row, already built (board-data.ts keeps them between requests); built from the rest when absent. */
+  rows?: FullRow[];
 }
 
 export interface BoardView {
@@ -63,6 +65,8 @@ export interface BoardView {
 }
 
 const rank = (l: StatusLight) => STATUS_ORDER.indexOf(l);
+// One collator for every comparison: localeCompare(…, 'zh-CN') builds one per call.
+const byName = new Intl.Collator('zh-CN').compare;
 
 export function reporterLabel(p: Pick<ProgressRecord, 'reporterName' | 'reporterId'>): string {
   return p.reporterName || p.reporterId;
@@ -100,43 +104,48 @@ export interface FullRow extends BoardRow {
   reporters: string[];
 }
 
+/** One task's rows for everyone (the office's own rows left out), in its status order (leads first). */
+export function rowsOfTask(task: TaskRecord, ts: TaskStatus, dir: UnitDirectory, latest: Map<string, ProgressRecord>, today: string, officeName: string): FullRow[] {
+  const reportersOf = new Map(recipientsOf(task, dir).map((r) => [r.unitName, r.reporters]));
+  const rows: FullRow[] = [];
+  for (const u of ts.units) {
+    if (u.unitName === officeName) continue;
+    const dues = openDues(u);
+    const nextDue = dues[0] ?? null;
+    rows.push({
+      taskNumber: task.number,
+      chapter: task.chapter,
+      taskText: task.text,
+      unitName: u.unitName,
+      role: u.role,
+      status: u.status,
+      blocked: u.blocked,
+      nextDue,
+      daysLeft: nextDue ? diffDays(today, nextDue) : null,
+      latest: latestOf(latest, task.number, reportersOf.get(u.unitName) ?? [u.unitName]),
+      dues,
+      reporters: reportersOf.get(u.unitName) ?? [u.unitName],
+    });
+  }
+  return rows;
+}
+
 /** Every row the viewer may see, in plan order (task number, leads first), office rows left out. */
 export function allRows(input: BoardInput, scope: Scope, dir: UnitDirectory = unitDirectory(input.units)): FullRow[] {
+  if (input.rows) return scope.kind === 'all' ? input.rows : input.rows.filter((r) => seesRow(scope, r));
   const tasks = new Map(input.tasks.map((t) => [t.number, t]));
   const latest = indexLatest(input.progress);
   const rows: FullRow[] = [];
   for (const ts of input.statuses) {
     const task = tasks.get(ts.taskNumber);
     if (!task) continue;
-    const reportersOf = new Map(recipientsOf(task, dir).map((r) => [r.unitName, r.reporters]));
-    for (const u of ts.units) {
-      if (u.unitName === input.officeName) continue;
-      const reporters = reportersOf.get(u.unitName) ?? [u.unitName];
-      if (!seesRow(scope, { unitName: u.unitName, reporters })) continue;
-      const dues = openDues(u);
-      const nextDue = dues[0] ?? null;
-      rows.push({
-        taskNumber: task.number,
-        chapter: task.chapter,
-        taskText: task.text,
-        unitName: u.unitName,
-        role: u.role,
-        status: u.status,
-        blocked: u.blocked,
-        nextDue,
-        daysLeft: nextDue ? diffDays(input.today, nextDue) : null,
-        latest: latestOf(latest, task.number, reporters),
-        dues,
-        reporters,
-      });
-    }
+    for (const r of rowsOfTask(task, ts, dir, latest, input.today, input.officeName)) if (seesRow(scope, r)) rows.push(r);
   }
   return rows;
 }
 
 function compare(sort: BoardFilter['sort']): (a: BoardRow, b: BoardRow) => number {
-  const plan = (a: BoardRow, b: BoardRow) =>
-    a.taskNumber - b.taskNumber || (a.role === b.role ? 0 : a.role === 'lead' ? -1 : 1) || a.unitName.localeCompare(b.unitName, 'zh-CN');
+  const plan = (a: BoardRow, b: BoardRow) => a.taskNumber - b.taskNumber || (a.role === b.role ? 0 : a.role === 'lead' ? -1 : 1) || byName(a.unitName, b.unitName);
   if (sort === 'light') return (a, b) => rank(b.status) - rank(a.status) || plan(a, b);
   if (sort === 'due') return (a, b) => (a.nextDue ?? '9999') .localeCompare(b.nextDue ?? '9999') || plan(a, b);
   return plan;
@@ -178,7 +187,7 @@ export function boardView(input: BoardInput, scope: Scope, f: BoardFilter): Boar
   const page = Math.min(f.page, pages);
   const { perUnit, totals } = countPerUnit(picked);
   const chapters = [...new Set(input.tasks.filter((t) => !t.retired).map((t) => t.chapter))];
-  const units = [...new Set(all.map((r) => r.unitName))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+  const units = [...new Set(all.map((r) => r.unitName))].sort(byName);
   return {
     today: input.today,
     rows: picked.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map(stripRow),

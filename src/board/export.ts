@@ -7,7 +7,7 @@ import { ledgerCsv } from '../supervision/export-csv.ts';
 import type { SupervisionData, SupervisionDeps } from '../supervision/load-supervision.ts';
 import { loadAuditRows } from '../jobs/export-ledger.ts';
 import { unitDirectory } from '../schedule/recipients.ts';
-import { allRows, filterRows } from './board-rows.ts';
+import { allRows, filterRows, type FullRow } from './board-rows.ts';
 import { dueWindow, type BoardFilter } from './filters.ts';
 import type { Scope } from './scope.ts';
 
@@ -20,14 +20,14 @@ export interface BoardExport {
 
 export async function exportBoardLedger(
   deps: SupervisionDeps,
-  data: SupervisionData,
+  data: SupervisionData & { rows?: FullRow[] },
   opts: { scope: Scope; filter: BoardFilter; format: 'xlsx' | 'csv'; now: Date; officeName: string },
 ): Promise<BoardExport> {
   const { scope, filter, now } = opts;
   const today = dayOf(now, deps.tz);
   const dir = unitDirectory(data.units);
   const unit = filter.unit === undefined ? undefined : (dir(filter.unit)?.name ?? null);
-  const input = { tasks: data.tasks, units: data.units, statuses: data.statuses, progress: data.progress, today, officeName: opts.officeName };
+  const input = { tasks: data.tasks, units: data.units, statuses: data.statuses, progress: data.progress, today, officeName: opts.officeName, rows: data.rows };
   const picked = filterRows(allRows(input, scope, dir), filter, today, unit);
   const pairs = new Set(picked.map((r) => `${r.taskNumber}|${r.unitName}`));
   const reporting = new Set(picked.flatMap((r) => r.reporters.map((u) => `${r.taskNumber}|${u}`)));

@@ -17,8 +17,9 @@ import { createReminderRepo } from '../store/reminder-repo.ts';
 import { matchUnit } from '../store/unit-repo.ts';
 import type { ReminderPolicy } from '../schedule/policy.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
-import { loadSupervisionData, type SupervisionData, type SupervisionDeps } from '../supervision/load-supervision.ts';
-import { officeNameOf, scopeOf } from './access.ts';
+import type { SupervisionDeps } from '../supervision/load-supervision.ts';
+import { scopeOf } from './access.ts';
+import { createBoardData, type BoardData } from './board-data.ts';
 import { boardView } from './board-rows.ts';
 import { exportBoardLedger } from './export.ts';
 import { parseFilter } from './filters.ts';
@@ -61,6 +62,14 @@ export interface BoardDeps {
 /** true when the request was the board's (it is then answered, possibly later); false: not ours. */
 export type BoardHandler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
+export interface Board extends BoardHandler {
+  /**
+   * Computes the lights ahead of the first viewer (at start, and on each scheduler tick: a new day or
+   * an import makes the next render compute every task's lights, seconds for 10,000 tasks).
+   */
+  warm(): Promise<void>;
+}
+
 const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/board/assets/board.css': { file: 'board.css', type: 'text/css; charset=utf-8' },
@@ -93,7 +102,7 @@ interface Viewer {
   canLogout: boolean;
 }
 
-export function createBoardHandler(deps: BoardDeps): BoardHandler {
+export function createBoardHandler(deps: BoardDeps): Board {
   const log = deps.logger.child({ component: 'board' });
   const supervision: SupervisionDeps = { db: deps.db, policy: deps.policy, calendar: deps.calendar, tz: deps.tz, officeUnit: deps.officeUnit };
   const assets = new Map(Object.entries(ASSETS).map(([p, a]) => [p, { body: fs.readFileSync(path.join(ASSETS_DIR, a.file)), type: a.type }]));
@@ -169,10 +178,11 @@ export function createBoardHandler(deps: BoardDeps): BoardHandler {
     };
   }
 
-  async function load(): Promise<{ data: SupervisionData; now: Date; today: string; officeName: string }> {
+  const boardData = createBoardData(supervision);
+  async function load(): Promise<{ data: BoardData; now: Date; today: string; officeName: string }> {
     const now = deps.clock.now();
-    const data = await loadSupervisionData(supervision, now);
-    return { data, now, today: dayOf(now, deps.tz), officeName: officeNameOf(data.units, deps.officeUnit) };
+    const data = await boardData.load(now);
+    return { data, now, today: data.today, officeName: data.officeName };
   }
 
   // ---- the OAuth code flow --------------------------------------------------------------------
@@ -291,12 +301,17 @@ export function createBoardHandler(deps: BoardDeps): BoardHandler {
     }
   }
 
-  return (req, res) => {
+  const handle: BoardHandler = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/board' && !url.pathname.startsWith('/board/')) return false;
     void route(req, res, url);
     return true;
   };
+  return Object.assign(handle, {
+    async warm() {
+      await load().catch((e: unknown) => log.warn('board warm-up failed', { err: e as Error }));
+    },
+  });
 }
 
 function safeDecode(s: string): string {

@@ -91,6 +91,7 @@ const zh = {
   unanswered: '未回复的提醒',
   unansweredCols: { sentAt: '发送时间', task: '任务', kind: '类型', occurrence: '针对截止日', days: '已过天数' },
   noUnanswered: '没有未回复的提醒。',
+  newestOf: (shown: number, total: number) => `共 ${total} 条，下表为最近的 ${shown} 条。`,
   tasksOfUnit: '承担的任务',
   forbiddenTitle: '无权查看',
   forbidden: (office: string) =>
@@ -185,6 +186,7 @@ const en: Words = {
   unanswered: 'Unanswered reminders',
   unansweredCols: { sentAt: 'Sent at', task: 'Task', kind: 'Kind', occurrence: 'For due day', days: 'Days since' },
   noUnanswered: 'No unanswered reminders.',
+  newestOf: (shown, total) => `${total} in all; the newest ${shown} below.`,
   tasksOfUnit: 'Tasks',
   forbiddenTitle: 'Not allowed',
   forbidden: (office) =>

@@ -72,9 +72,11 @@ export function createProgressRepo(db: DbTx) {
       });
       return row.id;
     },
-    async list(filter: { taskNumber?: number; unitName?: string } = {}) {
+    /** Reports in recording order; afterId: only those recorded after that row (the board reads new ones only). */
+    async list(filter: { taskNumber?: number; unitName?: string; afterId?: number } = {}) {
       const rows = await db.progress.findMany({
         where: {
+          ...(filter.afterId !== undefined ? { id: { gt: filter.afterId } } : {}),
           ...(filter.taskNumber !== undefined ? { task: { number: filter.taskNumber } } : {}),
           ...(filter.unitName ? { unit: { name: filter.unitName } } : {}),
         },

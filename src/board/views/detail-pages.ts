@@ -7,6 +7,8 @@ import { rowsTable } from './board-page.ts';
 import { LIGHTS_WORST_FIRST, instant, lightBadge, page, type PageContext } from './layout.ts';
 
 const langQ = (ctx: PageContext) => (ctx.lang === 'en' ? '?lang=en' : '');
+/** Years of ignored reminders make a long page; the newest are the ones to chase (the API has all). */
+const UNANSWERED_SHOWN = 100;
 
 export function taskPage(t: TaskDetail, ctx: PageContext): string {
   const { w } = ctx;
@@ -48,7 +50,7 @@ export function taskPage(t: TaskDetail, ctx: PageContext): string {
 export function unitPage(u: UnitDetail, ctx: PageContext): string {
   const { w } = ctx;
   const last = u.lastAnswer;
-  const unanswered = u.unanswered.map(
+  const unanswered = u.unanswered.slice(0, UNANSWERED_SHOWN).map(
     (r) =>
       html`<tr class="unanswered"><td>${instant(r.sentAt, ctx.tz)}</td><td><a href="/board/task/${r.taskNumber}${langQ(ctx)}">${r.taskNumber}</a></td><td>${w.reminderKind[r.kind] ?? r.kind}</td><td>${r.occurrence}</td><td>${r.daysSince}</td></tr>`,
   );
@@ -67,7 +69,7 @@ export function unitPage(u: UnitDetail, ctx: PageContext): string {
 <h2>${w.unanswered}</h2>
 !${
     unanswered.length
-      ? html`<table class="unanswered"><thead><tr><th>${w.unansweredCols.sentAt}</th><th>${w.unansweredCols.task}</th><th>${w.unansweredCols.kind}</th><th>${w.unansweredCols.occurrence}</th><th>${w.unansweredCols.days}</th></tr></thead><tbody>!${unanswered.join('')}</tbody></table>`
+      ? html`!${u.unanswered.length > UNANSWERED_SHOWN ? html`<p class="note">${w.newestOf(UNANSWERED_SHOWN, u.unanswered.length)}</p>` : ''}<table class="unanswered"><thead><tr><th>${w.unansweredCols.sentAt}</th><th>${w.unansweredCols.task}</th><th>${w.unansweredCols.kind}</th><th>${w.unansweredCols.occurrence}</th><th>${w.unansweredCols.days}</th></tr></thead><tbody>!${unanswered.join('')}</tbody></table>`
       : html`<p class="empty">${w.noUnanswered}</p>`
   }
 <h2>${w.tasksOfUnit}</h2>
