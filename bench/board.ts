@@ -83,7 +83,7 @@ async function serve(app: Awaited<ReturnType<typeof createApp>>, now: Date) {
     policy: app.policy,
     calendar: app.calendar,
     tz: TZ,
-    officeUnit: '依法治办',
+    officeUnit: app.officeUnit,
     clock: fixedClock(now),
     logger: silentLogger,
     auth: { mode: 'local' },

@@ -36,6 +36,8 @@ export interface AppDeps {
 
 export interface App {
   db: Db;
+  /** The supervising office's canonical unit name (DUBAN_OFFICE_UNIT may name it by any alias). */
+  officeUnit: string;
   policy: ReminderPolicy;
   calendar: WorkCalendar;
   inbound: ReturnType<typeof createInboundPipeline>;
@@ -70,7 +72,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, clock, logger, gateway } = deps;
   const db = await openDb(config.databaseUrl);
   const { policy, calendar } = loadScheduleData(config);
-  await createUnitRepo(db).ensure(config.officeUnit);
+  const officeUnit = await createUnitRepo(db).resolveOffice(config.officeUnit);
   const limiter = deps.limiter ?? createRateLimiter({ limits: config.rateLimits });
 
   // One pass at a time in this process. A call while a pass runs asks for one more pass after it, so
@@ -99,7 +101,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     tz: config.tz,
     admins: config.admins,
-    officeUnit: config.officeUnit,
+    officeUnit,
     botOpenId: deps.botOpenId,
     groupsOf: deps.groupsOf,
     userName: deps.userName,
@@ -110,16 +112,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     processDelayMs: config.inboundDelayMs,
   });
 
-  const scheduleDeps = { db, policy, calendar, tz: config.tz, officeUnit: config.officeUnit, logger, boardUrl: config.board.publicUrl };
+  const scheduleDeps = { db, policy, calendar, tz: config.tz, officeUnit, logger, boardUrl: config.board.publicUrl };
 
   return {
     db,
+    officeUnit,
     policy,
     calendar,
     inbound,
     async schedulerPass(now = clock.now()) {
       const queued = await queueReminders(scheduleDeps, now);
-      const supervision = await queueSupervision(scheduleDeps, now);
+      const supervision = await queueSupervision(scheduleDeps, now, queued.office);
       const dispatched = await dispatch();
       return { queued, supervision, dispatched };
     },

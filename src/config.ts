@@ -48,6 +48,13 @@ const EnvSchema = z.object({
   DUBAN_SESSION_SECRET: opt(z.string().min(32, 'expected at least 32 characters (e.g. openssl rand -hex 32)').optional()),
   DUBAN_SESSION_HOURS: opt(z.coerce.number().int().min(1).max(24 * 30).default(12)),
   LOG_LEVEL: opt(z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+  // Rehearsals, demos and tests: the clock starts at this instant and runs on from there.
+  DUBAN_NOW: opt(
+    z
+      .string()
+      .refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), 'expected an ISO time such as 2027-02-22T09:30:00+08:00')
+      .optional(),
+  ),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -84,6 +91,8 @@ export interface Config {
     sessionHours: number;
   };
   logLevel: Env['LOG_LEVEL'];
+  /** DUBAN_NOW: where the clock starts (it runs on from there); undefined = the real time. */
+  startAt?: Date;
 }
 
 /**
@@ -151,5 +160,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionHours: e.DUBAN_SESSION_HOURS,
     }),
     logLevel: e.LOG_LEVEL,
+    ...(e.DUBAN_NOW ? { startAt: new Date(e.DUBAN_NOW) } : {}),
   });
 }

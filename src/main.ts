@@ -1,25 +1,24 @@
 // Composition root: config → app → transport (Lark or the local console) → cron.
 import cron, { type ScheduledTask } from 'node-cron';
 import { loadConfig, readDotEnv, type Config } from './config.ts';
-import { offsetClock, systemClock } from './clock.ts';
+import { processClock, type Clock } from './clock.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AppError } from './errors.ts';
 import { createApp, ensureRegistry, type App } from './app.ts';
 import { openDb } from './store/db.ts';
 import { createConsoleGateway } from './chat/console-gateway.ts';
-import { createConsoleChat, localChatOf } from './chat/console-chat.ts';
+import { createConsoleChat } from './chat/console-chat.ts';
 import type { LarkReceiver } from './chat/lark-receiver.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
 import { createGroupsOf } from './chat/lark-membership.ts';
 import { createUserNames } from './chat/user-names.ts';
 import { createBoardHandler, type Board, type BoardAuth } from './board/routes.ts';
 import { startLocalServer, type LocalServer } from './board/local-server.ts';
-import type { Clock } from './clock.ts';
 
-async function bootRegistry(config: Config, logger: Logger): Promise<void> {
+async function bootRegistry(config: Config, clock: Clock, logger: Logger): Promise<void> {
   const db = await openDb(config.databaseUrl);
   try {
-    const lines = await ensureRegistry(db, config, systemClock, logger);
+    const lines = await ensureRegistry(db, config, clock, logger);
     if (lines) for (const l of lines) process.stdout.write(l + '\n');
   } finally {
     await db.$disconnect();
@@ -40,20 +39,20 @@ function startCron(config: Config, app: App, logger: Logger, now: () => Date, bo
 }
 
 function boardOf(app: App, config: Config, clock: Clock, logger: Logger, auth: BoardAuth) {
-  return createBoardHandler({ db: app.db, policy: app.policy, calendar: app.calendar, tz: config.tz, officeUnit: config.officeUnit, clock, logger, auth });
+  return createBoardHandler({ db: app.db, policy: app.policy, calendar: app.calendar, tz: config.tz, officeUnit: app.officeUnit, clock, logger, auth });
 }
 
-async function runLocal(config: Config, logger: Logger): Promise<void> {
-  const clock = offsetClock();
+async function runLocal(config: Config, clock: ReturnType<typeof processClock>, logger: Logger): Promise<void> {
   const interactive = process.stdin.isTTY === true;
   const write = (t: string) => process.stdout.write(t.endsWith('\n') || t.endsWith('> ') ? t : t + '\n');
-  let currentChat: string | null = null;
-  const gateway = createConsoleGateway({ currentChat: () => currentChat, write });
+  // The console shows the chat you are in in full, other chats' messages in one line each.
+  let chat: ReturnType<typeof createConsoleChat> | undefined;
+  const gateway = createConsoleGateway({ currentChat: () => chat?.currentChat() ?? null, write });
   const app = await createApp({ config, clock, logger, gateway });
-  const chat = createConsoleChat({
+  chat = createConsoleChat({
     db: app.db,
     tz: config.tz,
-    officeUnit: config.officeUnit,
+    officeUnit: app.officeUnit,
     policy: app.policy,
     calendar: app.calendar,
     now: () => clock.now(),
@@ -66,13 +65,6 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
   const units = await createUnitRepo(app.db).list();
   const first = units.find((u) => u.name === '区司法局') ?? units[0];
   write(await chat.enter(first.name));
-  currentChat = localChatOf(chat.state.unit);
-  const origEnter = chat.enter;
-  chat.enter = async (name: string) => {
-    const r = await origEnter(name);
-    currentChat = localChatOf(chat.state.unit);
-    return r;
-  };
   // The board, on this machine only and without login (the console has no Lark to log in with).
   let server: LocalServer | null = null;
   const board = boardOf(app, config, clock, logger, { mode: 'local' });
@@ -89,7 +81,8 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
   await app.schedulerPass(clock.now());
   if (server) void board.warm();
   const task = interactive ? startCron(config, app, logger, () => clock.now(), server ? board : undefined) : null;
-  await chat.run(process.stdin, interactive);
+  // Piped input ends only when every line is answered and every queued message is printed.
+  await chat.run(process.stdin, interactive, async () => void (await app.dispatch()));
   await task?.stop();
   await server?.close();
   await app.close();
@@ -97,7 +90,7 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
 
 const BOT_IDENTITY_RETRY_MS = 60_000;
 
-async function runLark(config: Config, logger: Logger): Promise<void> {
+async function runLark(config: Config, clock: Clock, logger: Logger): Promise<void> {
   if (config.lark.mode === 'local') return;
   const lark = config.lark;
   // The SDK is loaded only when Lark is configured: it alone adds ~110 MB to the resident set.
@@ -109,7 +102,7 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
   let receiver: LarkReceiver | null = null;
   const app = await createApp({
     config,
-    clock: systemClock,
+    clock,
     logger,
     gateway,
     botOpenId: () => botOpenId,
@@ -129,7 +122,7 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
     }
   };
   await readIdentity();
-  const board = boardOf(app, config, systemClock, logger, {
+  const board = boardOf(app, config, clock, logger, {
     mode: 'lark',
     login: createLarkLogin(lark, logger),
     groupsOf: (openId) => groupsOf(openId),
@@ -150,7 +143,7 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
   await app.inbound.processPending();
   await app.schedulerPass();
   void board.warm();
-  const task = startCron(config, app, logger, () => systemClock.now(), board);
+  const task = startCron(config, app, logger, () => clock.now(), board);
   const stop = async () => {
     await task.stop();
     await receiver?.close();
@@ -165,9 +158,10 @@ async function main(): Promise<void> {
   readDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.lark.mode === 'local' && config.logLevel === 'info' ? 'warn' : config.logLevel);
-  await bootRegistry(config, logger);
-  if (config.lark.mode === 'local') await runLocal(config, logger);
-  else await runLark(config, logger);
+  const clock = processClock(config.startAt);
+  await bootRegistry(config, clock, logger);
+  if (config.lark.mode === 'local') await runLocal(config, clock, logger);
+  else await runLark(config, clock, logger);
 }
 
 main().catch((e) => {

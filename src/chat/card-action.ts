@@ -43,6 +43,7 @@ export const ReminderActionValueSchema = z.object({
   occ: Day,
   day: Day,
   slot: z.coerce.number().int().min(0).max(500).default(0),
+  keep: z.boolean().optional(),
 });
 
 const FormText = z.union([z.string(), z.number()]).transform(String).optional();
@@ -116,6 +117,8 @@ export async function handleCardAction(ctx: ChatContext, action: CardAction): Pr
     at: ctx.now,
   });
 
+  // The office's daily card also lists overdue items and the digest: the toast says it, the card stays.
+  if (v.keep) return { toast: { type: 'success', content: c.toastRecorded(task.number, unit.name) } };
   // Redraw: what is still due for the unit within the blue window (or overdue), plus the item just reported.
   const world = await loadWorld(ctx);
   const items: ReminderItem[] = [];

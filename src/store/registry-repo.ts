@@ -48,7 +48,17 @@ async function upsertUnits(tx: DbTx, units: UnitDraft[], names: Set<string>): Pr
   const ids = new Map<string, number>();
   const fresh: { name: string; aliases: string; collective: boolean; members: string }[] = [];
   for (const u of drafts.values()) {
-    const old = existing.get(u.name);
+    let old = existing.get(u.name);
+    // A unit stored under what the directory now calls an alias (the office created as 依法治办 before the
+    // plan named it 区委依法治区办, or an older directory's canonical name) is renamed, keeping its chat,
+    // progress and history, rather than left beside a new twin.
+    const renamed = old ? undefined : u.aliases.map((a) => existing.get(a)).find((x) => x && !drafts.has(x.name));
+    if (renamed) {
+      old = { ...renamed, name: u.name, aliases: writeJsonList([...new Set([...readJsonList(renamed.aliases), renamed.name])]) };
+      await tx.unit.update({ where: { id: renamed.id }, data: { name: old.name, aliases: old.aliases } });
+      existing.delete(renamed.name);
+      existing.set(u.name, old);
+    }
     const data = {
       aliases: writeJsonList([...new Set([...(old ? readJsonList(old.aliases) : []), ...u.aliases])]),
       collective: u.collective ?? old?.collective ?? false,

@@ -31,10 +31,22 @@ function toRecord(u: { name: string; aliases: string; collective: boolean; membe
 }
 
 export function createUnitRepo(db: DbTx) {
+  const list = async (): Promise<UnitRecord[]> => (await db.unit.findMany({ orderBy: { id: 'asc' } })).map(toRecord);
+  const ensure = async (name: string, opts: { aliases?: string[]; collective?: boolean; members?: string[] } = {}): Promise<UnitRecord> => {
+    const u = await db.unit.upsert({
+      where: { name },
+      create: { name, aliases: writeJsonList(opts.aliases ?? []), collective: opts.collective ?? false, members: writeJsonList(opts.members ?? []) },
+      update: {},
+    });
+    return toRecord(u);
+  };
+  const resolve = async (name: string): Promise<UnitRecord | null> => {
+    const q = foldUnitName(name);
+    const all = await list();
+    return all.find((u) => foldUnitName(u.name) === q) ?? all.find((u) => u.aliases.some((a) => foldUnitName(a) === q)) ?? null;
+  };
   return {
-    async list(): Promise<UnitRecord[]> {
-      return (await db.unit.findMany({ orderBy: { id: 'asc' } })).map(toRecord);
-    },
+    list,
     async get(name: string): Promise<UnitRecord | null> {
       const u = await db.unit.findUnique({ where: { name } });
       return u ? toRecord(u) : null;
@@ -42,15 +54,17 @@ export function createUnitRepo(db: DbTx) {
     async byChat(chatId: string): Promise<UnitRecord[]> {
       return (await db.unit.findMany({ where: { chatId }, orderBy: { id: 'asc' } })).map(toRecord);
     },
-    /** Creates the unit when it is new (e.g. the office, which no task names). */
-    async ensure(name: string, opts: { aliases?: string[]; collective?: boolean; members?: string[] } = {}): Promise<UnitRecord> {
-      const u = await db.unit.upsert({
-        where: { name },
-        create: { name, aliases: writeJsonList(opts.aliases ?? []), collective: opts.collective ?? false, members: writeJsonList(opts.members ?? []) },
-        update: {},
-      });
-      return toRecord(u);
+    /** The unit a name or alias stands for, exactly as written (width and spaces folded); null when none. */
+    resolve,
+    /**
+     * The supervising office's canonical name for DUBAN_OFFICE_UNIT, which may be any of its names
+     * (依法治办, 依法治区办, 区委依法治区办): the unit that has it as name or alias, created when none does.
+     */
+    async resolveOffice(configured: string): Promise<string> {
+      return ((await resolve(configured)) ?? (await ensure(configured))).name;
     },
+    /** Creates the unit when it is new (e.g. the office, which no task names). */
+    ensure,
     /** Binds a unit to a chat (one chat per unit; a chat may speak for several units). */
     async bind(name: string, chatId: string, who: { actor: string; source: AuditSource }): Promise<{ previous: string | null }> {
       const u = await db.unit.findUniqueOrThrow({ where: { name } });

@@ -14,7 +14,7 @@ afterAll(() => w?.close());
 
 describe('board data between requests', () => {
   it('matches a fresh computation after reports, a report dated later than now, and a new day', async () => {
-    const deps = { db: w.app.db, policy: w.app.policy, calendar: w.app.calendar, tz: TZ, officeUnit: '依法治办' };
+    const deps = { db: w.app.db, policy: w.app.policy, calendar: w.app.calendar, tz: TZ, officeUnit: w.officeUnit };
     const kept = createBoardData(deps);
     const same = async (now: Date) => {
       const [a, b, fresh] = await Promise.all([kept.load(now), createBoardData(deps).load(now), loadSupervisionData(deps, now)]);

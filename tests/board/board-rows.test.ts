@@ -14,9 +14,8 @@ let data: SupervisionData;
 /** A task 区司法局 takes part in, reported blocked. */
 let sfjTask: number;
 const today = dayOf(NOW, TZ);
-const OFFICE = '依法治办';
 const view = (query: string, scope: Scope = WHOLE_PLAN) =>
-  boardView({ ...data, today, officeName: OFFICE }, scope, parseFilter(new URLSearchParams(query)).filter);
+  boardView({ ...data, today, officeName: w.officeName }, scope, parseFilter(new URLSearchParams(query)).filter);
 
 beforeAll(async () => {
   w = await makeBoardWorld();
@@ -29,7 +28,7 @@ afterAll(() => w?.close());
 
 describe('board rows', () => {
   it('counts every task × unit with the lights 汇总 shows', () => {
-    const digest = buildDigest({ statuses: data.statuses, tasks: data.tasks, sent: data.sent, progress: data.progress, now: NOW, tz: TZ, officeUnit: OFFICE });
+    const digest = buildDigest({ statuses: data.statuses, tasks: data.tasks, sent: data.sent, progress: data.progress, now: NOW, tz: TZ, officeUnit: w.officeName });
     const v = view('');
     expect(v.totals).toEqual(digest.totals);
     expect(v.perUnit).toEqual(digest.perUnit);

@@ -14,6 +14,7 @@ import { SESSION_COOKIE, sign } from '../../src/board/session.ts';
 import { startLarkReceiver, type LarkReceiver } from '../../src/chat/lark-receiver.ts';
 import { createGroupsOf } from '../../src/chat/lark-membership.ts';
 import { createUnitRepo } from '../../src/store/unit-repo.ts';
+import { officeNameOf } from '../../src/board/access.ts';
 import { createProgressRepo } from '../../src/store/progress-repo.ts';
 import { startFakeLark, type FakeLark } from '../fakes/fake-lark.ts';
 import { bindUnits, CHAT_QWB, CHAT_QZFB, freePort, USER_OPEN_ID, freshPlanDb, larkOf, makeTempDir, messageEnvelope, postWebhook, startTestApp, testLogger, TZ, waitFor, type TestApp } from '../integration/helpers.ts';
@@ -62,7 +63,7 @@ beforeAll(async () => {
   const tmp = makeTempDir();
   cleanups.push(tmp.remove);
   const databaseUrl = await freshPlanDb(tmp.dir);
-  await bindUnits(databaseUrl, { 区委办: CHAT_QWB, 区政府办: CHAT_QZFB, 依法治办: OFFICE_CHAT });
+  await bindUnits(databaseUrl, { 区委办: CHAT_QWB, 区政府办: CHAT_QZFB });
   fake = await startFakeLark();
   fake.setChatMembers(OFFICE_CHAT, [{ openId: OFFICE_MEMBER.openId }]);
   // The person who reports from 区委办's group (messageEnvelope's default sender), as Lark's contact API names them.
@@ -70,6 +71,8 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   t = await startTestApp({ fake, databaseUrl, clock });
+  const unitRepo = createUnitRepo(t.app.db);
+  await unitRepo.bind(officeNameOf(await unitRepo.list(), t.config.officeUnit), OFFICE_CHAT, { actor: 'test', source: 'cli' });
   await createUnitRepo(t.app.db).addLiaison(LIAISON.openId, '区司法局', { actor: 'test', source: 'cli' });
   // A month of the plan: the February reminders went out; some units answered, some did not.
   clock.set(instantAt('2027-02-22', '10:00', TZ));

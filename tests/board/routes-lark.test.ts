@@ -10,6 +10,7 @@ import { SESSION_COOKIE, sign, signSession } from '../../src/board/session.ts';
 import { startLarkReceiver, type LarkReceiver } from '../../src/chat/lark-receiver.ts';
 import { createGroupsOf } from '../../src/chat/lark-membership.ts';
 import { createUnitRepo } from '../../src/store/unit-repo.ts';
+import { officeNameOf } from '../../src/board/access.ts';
 import { startFakeLark, type FakeLark } from '../fakes/fake-lark.ts';
 import {
   ADMIN_OPEN_ID,
@@ -54,12 +55,14 @@ beforeAll(async () => {
   const tmp = makeTempDir();
   removeDir = tmp.remove;
   const databaseUrl = await freshPlanDb(tmp.dir);
-  await bindUnits(databaseUrl, { 区委办: CHAT_QWB, 依法治办: OFFICE_CHAT });
+  await bindUnits(databaseUrl, { 区委办: CHAT_QWB });
   fake = await startFakeLark();
   fake.setChatMembers(OFFICE_CHAT, [{ openId: OFFICE_MEMBER.openId }]);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   t = await startTestApp({ fake, databaseUrl, clock });
+  const unitRepo = createUnitRepo(t.app.db);
+  await unitRepo.bind(officeNameOf(await unitRepo.list(), t.config.officeUnit), OFFICE_CHAT, { actor: 'test', source: 'cli' });
   const board = createBoardHandler({
     db: t.app.db,
     policy: t.app.policy,

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await w.report({ taskNumber: 68, unitName: '区委办', status: 'done', percent: 100, text: XSS, at: instantAt('2027-03-02', '15:00', TZ) });
   w.clock.set(NOW);
   await w.app.schedulerPass();
-  const board = createBoardHandler({ db: w.app.db, policy: w.app.policy, calendar: w.app.calendar, tz: TZ, officeUnit: '依法治办', clock: w.clock, logger: silentLogger, auth: { mode: 'local' } });
+  const board = createBoardHandler({ db: w.app.db, policy: w.app.policy, calendar: w.app.calendar, tz: TZ, officeUnit: w.officeUnit, clock: w.clock, logger: silentLogger, auth: { mode: 'local' } });
   server = await startLocalServer({ port: 0, board, health: () => w.app.health(), logger: silentLogger });
   base = `http://127.0.0.1:${server.port}`;
 }, 90_000);

@@ -5,6 +5,8 @@ import { fixedClock, instantAt } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createProgressRepo, type NewProgress } from '../../src/store/progress-repo.ts';
+import { createUnitRepo } from '../../src/store/unit-repo.ts';
+import { officeNameOf } from '../../src/board/access.ts';
 import { loadSupervisionData } from '../../src/supervision/load-supervision.ts';
 import { createMemoryGateway } from '../fakes/memory-gateway.ts';
 import { bindUnits, freshPlanDb, makeTempDir, TZ } from '../integration/helpers.ts';
@@ -16,6 +18,9 @@ export const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__
 
 export interface BoardWorld {
   app: App;
+  /** DUBAN_OFFICE_UNIT as configured, and the office's canonical name it resolves to in the unit directory. */
+  officeUnit: string;
+  officeName: string;
   clock: ReturnType<typeof fixedClock>;
   databaseUrl: string;
   report(p: Partial<NewProgress> & Pick<NewProgress, 'taskNumber' | 'unitName'>): Promise<void>;
@@ -23,7 +28,8 @@ export interface BoardWorld {
   close(): Promise<void>;
 }
 
-export const BINDINGS = { 区委办: 'oc_board_qwb', 区政府办: 'oc_board_zfb', 区司法局: 'oc_board_sfj', 依法治办: 'oc_board_office' };
+export const BINDINGS = { 区委办: 'oc_board_qwb', 区政府办: 'oc_board_zfb', 区司法局: 'oc_board_sfj' };
+export const OFFICE_CHAT = 'oc_board_office';
 
 export async function makeBoardWorld(env: Record<string, string> = {}): Promise<BoardWorld> {
   const tmp = makeTempDir('duban-board-');
@@ -33,8 +39,13 @@ export async function makeBoardWorld(env: Record<string, string> = {}): Promise<
   const clock = fixedClock(NOW);
   const app = await createApp({ config, clock, logger: silentLogger, gateway: createMemoryGateway() });
   const progress = createProgressRepo(app.db);
+  const units = createUnitRepo(app.db);
+  const officeName = officeNameOf(await units.list(), config.officeUnit);
+  await units.bind(officeName, OFFICE_CHAT, { actor: 'test', source: 'cli' });
   return {
     app,
+    officeUnit: config.officeUnit,
+    officeName,
     clock,
     databaseUrl,
     async report(p) {
