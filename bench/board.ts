@@ -64,16 +64,21 @@ async function timeChanges(
 async function timePages(base: string, targets: Target[], runs: number, row: (metric: string, value: string, note?: string) => void, goal: string) {
   for (const t of targets) {
     let bytes = 0;
+    const cpu: number[] = [];
     const times = await timeRuns(
       runs,
       async () => {
+        // CPU time of this process (server and client both live here): what the wall time would be on an idle machine, near enough.
+        const c = process.cpuUsage();
         const res = await fetch(`${base}${t.path}`);
         if (res.status !== 200) throw new Error(`${t.path}: HTTP ${res.status}`);
         bytes = (await res.arrayBuffer()).byteLength;
+        const d = process.cpuUsage(c);
+        cpu.push((d.user + d.system) / 1000);
       },
       { warm: true },
     );
-    row(t.label, ms(median(times)), `median of ${runs}, p95 ${ms(percentile(times, 95))}, ${(bytes / 1024).toFixed(0)} KB; ${goal}`);
+    row(t.label, ms(median(times)), `median of ${runs}, p95 ${ms(percentile(times, 95))}, CPU ${ms(median(cpu))}, ${(bytes / 1024).toFixed(0)} KB; ${goal}`);
   }
 }
 
