@@ -1,6 +1,7 @@
 // `npm run bench` runs every bench in sequence and prints one table; `npm run bench -- registry chat`
 // runs the named ones. Figures only: nothing here passes or fails on a timing.
 import os from 'node:os';
+import { benchBoard } from './board.ts';
 import { benchChat } from './chat.ts';
 import { benchIdleRss } from './idle-rss.ts';
 import { benchRegistry } from './registry.ts';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, Bench> = {
   reminders: benchReminders,
   chat: benchChat,
   'idle-rss': benchIdleRss,
+  board: benchBoard,
 };
 
 async function main(): Promise<void> {

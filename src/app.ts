@@ -111,11 +111,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     userName: deps.userName,
     policy,
     calendar,
+    boardUrl: config.board.publicUrl,
     onQueued: () => void dispatch().catch((e) => logger.error('dispatch failed', { err: e as Error })),
     processDelayMs: config.inboundDelayMs,
   });
 
-  const scheduleDeps = { db, policy, calendar, tz: config.tz, officeUnit, logger };
+  const scheduleDeps = { db, policy, calendar, tz: config.tz, officeUnit, logger, boardUrl: config.board.publicUrl };
 
   return {
     db,

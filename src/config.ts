@@ -1,4 +1,5 @@
 // The only reader of process.env. Validated once at start-up; a bad value names the key.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
@@ -42,6 +43,10 @@ const EnvSchema = z.object({
   DUBAN_RATE_CHAT_PER_SECOND: opt(z.coerce.number().int().positive().default(5)),
   // Test knob: delay between acking an inbound message and processing it (crash-window tests).
   DUBAN_INBOUND_DELAY_MS: opt(z.coerce.number().int().min(0).max(600_000).default(0)),
+  // The board (/board): the address people open it at, the key its session cookies are signed with, their lifetime.
+  DUBAN_BOARD_URL: opt(z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*[^/])?$/, 'expected the public base URL, e.g. https://duban.example.gov.cn (no trailing slash)').optional()),
+  DUBAN_SESSION_SECRET: opt(z.string().min(32, 'expected at least 32 characters (e.g. openssl rand -hex 32)').optional()),
+  DUBAN_SESSION_HOURS: opt(z.coerce.number().int().min(1).max(24 * 30).default(12)),
   LOG_LEVEL: opt(z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   // Rehearsals, demos and tests: the clock starts at this instant and runs on from there.
   DUBAN_NOW: opt(
@@ -78,9 +83,25 @@ export interface Config {
   schedulerCron: string;
   rateLimits: { appPerSecond: number; appPerMinute: number; chatPerSecond: number };
   inboundDelayMs: number;
+  board: {
+    /** Where people open the board: links in cards and the OAuth redirect (`${publicUrl}/board/auth/callback`). */
+    publicUrl: string;
+    /** HMAC key of the session cookies. */
+    sessionSecret: string;
+    sessionHours: number;
+  };
   logLevel: Env['LOG_LEVEL'];
   /** DUBAN_NOW: where the clock starts (it runs on from there); undefined = the real time. */
   startAt?: Date;
+}
+
+/**
+ * The session key when DUBAN_SESSION_SECRET is unset: derived from the app secret, so replicas of one
+ * app agree and a restart keeps sessions; the console (no Lark, no login) gets a random one.
+ */
+function defaultSessionSecret(appSecret: string | undefined): string {
+  if (!appSecret) return crypto.randomBytes(32).toString('hex');
+  return crypto.createHmac('sha256', appSecret).update('duban-board-session-v1').digest('hex');
 }
 
 /** Reads .env (if present) without overriding variables already set, like dotenv. */
@@ -133,6 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       chatPerSecond: e.DUBAN_RATE_CHAT_PER_SECOND,
     },
     inboundDelayMs: e.DUBAN_INBOUND_DELAY_MS,
+    board: Object.freeze({
+      publicUrl: e.DUBAN_BOARD_URL ?? `http://localhost:${e.PORT}`,
+      sessionSecret: e.DUBAN_SESSION_SECRET ?? defaultSessionSecret(e.LARK_APP_ID ? e.LARK_APP_SECRET : undefined),
+      sessionHours: e.DUBAN_SESSION_HOURS,
+    }),
     logLevel: e.LOG_LEVEL,
     ...(e.DUBAN_NOW ? { startAt: new Date(e.DUBAN_NOW) } : {}),
   });

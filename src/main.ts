@@ -16,6 +16,8 @@ import type { LarkReceiver } from './chat/lark-receiver.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
 import { createGroupsOf } from './chat/lark-membership.ts';
 import { createUserNames } from './chat/user-names.ts';
+import { createBoardHandler, type Board, type BoardAuth } from './board/routes.ts';
+import { startLocalServer, type LocalServer } from './board/local-server.ts';
 
 /**
  * On a database with no plan yet, the configured plan is imported first: by the CLI in a child
@@ -35,16 +37,21 @@ async function bootRegistry(config: Config): Promise<void> {
   if (r.status !== 0) throw new AppError('import', `the plan ${config.planPath} could not be imported on first start (the reason is above)`);
 }
 
-function startCron(config: Config, app: App, logger: Logger, now: () => Date): ScheduledTask {
+function startCron(config: Config, app: App, logger: Logger, now: () => Date, board?: Board): ScheduledTask {
   return cron.schedule(
     config.schedulerCron,
     async () => {
       // Messages whose processing failed earlier are tried again on each tick (until parked as failed).
       await app.inbound.processPending().catch((e) => logger.error('inbound retry pass failed', { err: e as Error }));
       await app.schedulerPass(now()).catch((e) => logger.error('scheduler pass failed', { err: e as Error }));
+      await board?.warm();
     },
     { timezone: config.tz, noOverlap: true },
   );
+}
+
+function boardOf(app: App, config: Config, clock: Clock, logger: Logger, auth: BoardAuth) {
+  return createBoardHandler({ db: app.db, policy: app.policy, calendar: app.calendar, tz: config.tz, officeUnit: app.officeUnit, clock, logger, auth });
 }
 
 async function runLocal(config: Config, clock: ReturnType<typeof processClock>, logger: Logger): Promise<void> {
@@ -63,21 +70,33 @@ async function runLocal(config: Config, clock: ReturnType<typeof processClock>, 
     now: () => clock.now(),
     setNow: (t) => clock.setNow(t),
     schedulerPass: (now) => app.schedulerPass(now),
+    boardUrl: config.board.publicUrl,
     write,
   });
   const bound = await chat.bindAllLocal();
   const units = await createUnitRepo(app.db).list();
   const first = units.find((u) => u.name === '区司法局') ?? units[0];
   write(await chat.enter(first.name));
+  // The board, on this machine only and without login (the console has no Lark to log in with).
+  let server: LocalServer | null = null;
+  const board = boardOf(app, config, clock, logger, { mode: 'local' });
+  try {
+    server = await startLocalServer({ port: config.port, board, health: () => app.health(), logger });
+  } catch (e) {
+    process.stderr.write(`duban: the board is not served: port ${config.port} is busy or not allowed (${(e as Error).message}); set PORT to another port\n`);
+  }
   write(
     `督办 Duban — local console (no LARK_APP_ID). ${bound ? `${bound} units got a local chat. ` : ''}` +
-      `Type 帮助 / help for commands, /help for console controls, /now 2027-02-25 to move the clock.`,
+      `Type 帮助 / help for commands, /help for console controls, /now 2027-02-25 to move the clock.` +
+      (server ? `\n督办看板 board: http://localhost:${server.port}/board` : ''),
   );
   await app.schedulerPass(clock.now());
-  const task = interactive ? startCron(config, app, logger, () => clock.now()) : null;
+  if (server) void board.warm();
+  const task = interactive ? startCron(config, app, logger, () => clock.now(), server ? board : undefined) : null;
   // Piped input ends only when every line is answered and every queued message is printed.
   await chat.run(process.stdin, interactive, async () => void (await app.dispatch()));
   await task?.stop();
+  await server?.close();
   await app.close();
 }
 
@@ -89,6 +108,7 @@ async function runLark(config: Config, clock: Clock, logger: Logger): Promise<vo
   // The SDK is loaded only when Lark is configured: it alone adds ~110 MB to the resident set.
   const { createLarkGateway } = await import('./chat/lark-gateway.ts');
   const { startLarkReceiver } = await import('./chat/lark-receiver.ts');
+  const { createLarkLogin } = await import('./board/lark-login.ts');
   const gateway = createLarkGateway(lark, logger);
   let botOpenId: string | undefined;
   let receiver: LarkReceiver | null = null;
@@ -114,6 +134,13 @@ async function runLark(config: Config, clock: Clock, logger: Logger): Promise<vo
     }
   };
   await readIdentity();
+  const board = boardOf(app, config, clock, logger, {
+    mode: 'lark',
+    login: createLarkLogin(lark, logger),
+    groupsOf: (openId) => groupsOf(openId),
+    admins: config.admins,
+    ...config.board,
+  });
   receiver = await startLarkReceiver({
     lark,
     port: config.port,
@@ -121,12 +148,14 @@ async function runLark(config: Config, clock: Clock, logger: Logger): Promise<vo
     onMessageEvent: (raw) => app.inbound.onMessageEvent(raw),
     onCardAction: (raw) => app.inbound.onCardAction(raw),
     health: () => app.health(),
+    httpHandler: board,
   });
-  logger.info('duban started', { mode: lark.mode, port: receiver.port });
+  logger.info('duban started', { mode: lark.mode, port: receiver.port, board: `${config.board.publicUrl}/board` });
   // Messages stored before a crash or restart are processed now; then one scheduler pass.
   await app.inbound.processPending();
   await app.schedulerPass();
-  const task = startCron(config, app, logger, () => clock.now());
+  void board.warm();
+  const task = startCron(config, app, logger, () => clock.now(), board);
   const stop = async () => {
     await task.stop();
     await receiver?.close();

@@ -21,6 +21,8 @@ export interface ConsoleChatDeps {
   /** The app's policy and calendar (defaults when absent), as the scheduler uses them. */
   policy?: ReminderPolicy;
   calendar?: WorkCalendar;
+  /** The board's base URL (the office's answers link to it). */
+  boardUrl?: string;
   now(): Date;
   setNow(t: Date): void;
   schedulerPass(now: Date): Promise<{ queued: { queued: number; cards: number; unbound: unknown[] }; supervision?: { office: string; escalations: number } }>;
@@ -114,6 +116,7 @@ export function createConsoleChat(deps: ConsoleChatDeps) {
         officeUnit: deps.officeUnit,
         policy: deps.policy,
         calendar: deps.calendar,
+        boardUrl: deps.boardUrl,
       },
       {
         chatId,

@@ -25,6 +25,8 @@ export interface LarkReceiverOptions {
   /** im.chat.member.bot.added_v1; logged and acknowledged when absent. */
   onBotAdded?: (raw: unknown) => Promise<void>;
   health: () => Promise<object>;
+  /** Gets the first chance at every HTTP request (the board); returns true when it answers it. */
+  httpHandler?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** ws mode: how long start-up waits for the first connection before going on (it keeps retrying). Default 15 s. */
   readyTimeoutMs?: number;
   /** Webhook request limits (defaults: WEBHOOK_LIMITS). */
@@ -202,6 +204,7 @@ async function startWs(opts: LarkReceiverOptions): Promise<LarkReceiver> {
   });
 
   const server = http.createServer((req, res) => {
+    if (opts.httpHandler?.(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/healthz') void handleHealth(opts, res, log);
     else sendJson(res, 404, { error: 'not found' });
@@ -365,6 +368,7 @@ async function startWebhook(opts: LarkReceiverOptions): Promise<LarkReceiver> {
 
   // Node checks the header and request deadlines on this interval (default 30 s): often enough to hold them.
   const server = http.createServer({ connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headersTimeoutMs / 2)) }, (req, res) => {
+    if (opts.httpHandler?.(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz') {
       if (req.method === 'GET') void handleHealth(opts, res, log);

@@ -72,7 +72,7 @@ export async function exportLedger(deps: SupervisionDeps, options: LedgerExportO
 }
 
 /** Audit events plus every message the outbox sent: together, who did what, when, from where. */
-async function loadAuditRows(deps: SupervisionDeps, units: { name: string; chatId: string | null }[]): Promise<AuditRow[]> {
+export async function loadAuditRows(deps: SupervisionDeps, units: { name: string; chatId: string | null }[]): Promise<AuditRow[]> {
   // The whole record, whatever `now` says: nothing in it is hidden or dropped.
   const [events, sent] = await Promise.all([
     deps.db.auditEvent.findMany({ orderBy: { id: 'asc' } }),

@@ -40,6 +40,8 @@ export interface InboundDeps {
   /** The scheduler's policy and calendar, so chat answers light deadlines as the reminders do (defaults when absent). */
   policy?: ReminderPolicy;
   calendar?: WorkCalendar;
+  /** The board's public base URL (digest answers link to it). */
+  boardUrl?: string;
   /** Called after replies were queued, so the dispatcher can send them now rather than at the next tick. */
   onQueued?: () => void;
   /** Test knob (DUBAN_INBOUND_DELAY_MS): wait this long between the ack and processing. Default 0. */
@@ -87,6 +89,7 @@ export function createInboundPipeline(deps: InboundDeps) {
     groupsOf: groups ? async (openId) => (openId === groups.openId ? groups.chatIds : []) : undefined,
     policy: deps.policy,
     calendar: deps.calendar,
+    boardUrl: deps.boardUrl,
   });
 
   async function toChatMessage(m: InboundMessage): Promise<ChatMessage> {

@@ -23,6 +23,8 @@ export interface ScheduleDeps {
   tz: string;
   officeUnit: string;
   logger: Logger;
+  /** The board's public base URL: the weekly digest links to it. */
+  boardUrl?: string;
 }
 
 /** Everything the planner needs, read from the store. */

@@ -91,6 +91,7 @@ export async function queueSupervision(deps: ScheduleDeps, now: Date, planned: Q
     own: items.filter((r) => r.kind !== 'office-overdue').map((r) => toReminderItem(r, tasks, today)),
     overdue: items.filter((r) => r.kind === 'office-overdue'),
     escalations,
+    ...(deps.boardUrl ? { boardUrl: `${deps.boardUrl}/board` } : {}),
     ...(withDigest
       ? {
           digest: {

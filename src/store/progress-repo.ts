@@ -59,6 +59,8 @@ interface ReportCache {
   rows: StoredReport[];
   lastId: number;
   gaps: Map<number, number>;
+  /** The refresh under way: callers at the same moment share it (two would add the same rows twice). */
+  refreshing?: Promise<StoredReport[]>;
 }
 const reportCaches = new WeakMap<Direct, ReportCache>();
 
@@ -90,6 +92,14 @@ async function cachedReports(db: DbTx, d: Direct): Promise<StoredReport[]> {
   const unitsVersion = await createMetaRepo(db).get(META_UNITS_VERSION);
   let c = reportCaches.get(d);
   if (!c || c.unitsVersion !== unitsVersion) reportCaches.set(d, (c = { unitsVersion, rows: [], lastId: 0, gaps: new Map() }));
+  // A refresh started before this call may have read before the newest rows: wait for it, then read again.
+  while (c.refreshing) await c.refreshing.catch(() => undefined);
+  const cache = c;
+  cache.refreshing = refresh(d, cache).finally(() => (cache.refreshing = undefined));
+  return cache.refreshing;
+}
+
+async function refresh(d: Direct, c: ReportCache): Promise<StoredReport[]> {
   const now = Date.now();
   for (const [id, since] of c.gaps) if (now - since > GAP_WAIT_MS) c.gaps.delete(id);
   const gapIds = [...c.gaps.keys()];
@@ -99,16 +109,18 @@ async function cachedReports(db: DbTx, d: Direct): Promise<StoredReport[]> {
     [c.lastId, ...gapIds],
   );
   if (fresh.length === 0) return c.rows;
+  const added: StoredReport[] = [];
   for (const raw of fresh) {
     const r = directReport(d, raw);
     c.gaps.delete(r.id);
     // Skipped ids after the first read may be reports still committing (a few at most; a long run is rolled-back inserts).
     if (c.lastId > 0 && r.id - c.lastId <= MAX_GAP) for (let id = c.lastId + 1; id < r.id; id++) c.gaps.set(id, now);
     if (r.id > c.lastId) c.lastId = r.id;
-    c.rows.push(r);
+    added.push(r);
   }
-  // Reports may be stamped earlier than ones already read (a card answered late); keep time order.
-  c.rows.sort(byTime);
+  // A new array, so a caller holding the last one keeps what it read. Reports may be stamped earlier
+  // than ones already read (a card answered late): kept in time order.
+  c.rows = Object.freeze([...c.rows, ...added].sort(byTime)) as StoredReport[];
   return c.rows;
 }
 
@@ -162,6 +174,7 @@ export function createProgressRepo(db: DbTx) {
       });
       return row.id;
     },
+    /** Reports in time order. Unfiltered, on a client with the direct path: the kept snapshot (never changed in place). */
     async list(filter: { taskNumber?: number; unitName?: string } = {}): Promise<StoredReport[]> {
       if (direct && filter.taskNumber === undefined && !filter.unitName) return cachedReports(db, direct);
       const rows = await db.progress.findMany({

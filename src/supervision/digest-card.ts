@@ -1,7 +1,7 @@
 // The digest as a card (JSON 2.0): totals, a stacked bar per unit (the chart element, VChart spec),
 // then the red and yellow items by name and the silent units. Whole items only, within budget.
 import type { Card } from '../chat/gateway.ts';
-import { cardBytes, escapeMd, fitBlocks, makeCard, md, type Element, type Template } from '../chat/cards/common.ts';
+import { cardBytes, escapeMd, fitBlocks, makeCard, md, plain, type Element, type Template } from '../chat/cards/common.ts';
 import { STATUS_ORDER, type StatusLight } from '../schedule/status.ts';
 import type { Digest, DigestItem, SilentUnit, UnitCounts } from './digest.ts';
 import { ROLE_WORD, STATUS_COLOR, STATUS_EMOJI, STATUS_WORD } from './status-words.ts';
@@ -19,6 +19,13 @@ const PROGRESS_WORD: Record<string, string> = { progress: '进行中', done: '�
 export interface DigestCardOptions {
   /** Header title, e.g. "依法治办 · 督办周报 2027-W05" or "汇总 · 区司法局". */
   title: string;
+  /** The board page to open (a button under the chart); none when absent. */
+  boardUrl?: string;
+}
+
+/** A button that opens the board in Lark's browser (there the board logs the viewer in with Lark). */
+export function boardButton(url: string): Element {
+  return { tag: 'button', text: plain('打开督办看板'), type: 'primary', behaviors: [{ type: 'open_url', default_url: url }] };
 }
 
 function headerTemplate(d: Digest): Template {
@@ -110,6 +117,7 @@ export function digestCard(d: Digest, opts: DigestCardOptions): Card {
   const head: Element[] = [md(`${d.day} · ${d.perUnit.length} 个单位 · ${pairs} 项（任务×单位）\n${totalsLine(d.totals)}`)];
 
   head.push(...chartElements(d));
+  if (opts.boardUrl) head.push(boardButton(opts.boardUrl));
 
   const blocks = listBlocks(d);
   const listed = d.red.length + d.yellow.length + d.silent.length;

@@ -6,7 +6,7 @@ import { escapeMd, fitBlocks, hr, makeCard, md, type Element, type Template } fr
 import { reminderBlocks, urgencyTemplate, type ReminderItem } from '../chat/cards/reminder-card.ts';
 import type { PlannedReminder } from '../schedule/types.ts';
 import type { Digest } from './digest.ts';
-import { chartElements, digestItemBlock, silentBlock, totalsLine } from './digest-card.ts';
+import { boardButton, chartElements, digestItemBlock, silentBlock, totalsLine } from './digest-card.ts';
 import type { Escalation } from './escalations.ts';
 import { ROLE_WORD, STATUS_EMOJI } from './status-words.ts';
 
@@ -24,6 +24,8 @@ export interface OfficeDay {
   escalations: Escalation[];
   /** Digest days only. */
   digest?: { week: string; digest: Digest };
+  /** The board's page: a button at the top of the card opens it. */
+  boardUrl?: string;
 }
 
 const matchKey = (task: number, unit: string, mk: string, occ: string) => `${task}|${unit}|${mk}|${occ}`;
@@ -107,7 +109,7 @@ export function officeCard(d: OfficeDay): Card {
   const title = `${d.office} · ${d.day} 督办日报${d.digest ? `（周报 ${d.digest.week}）` : ''}`;
   return fitBlocks(
     (els) => makeCard(title, template, els, subtitle || undefined),
-    [],
+    d.boardUrl ? [boardButton(d.boardUrl)] : [],
     blocks,
     (shown) =>
       shown < blocks.length ? [hr(), md(`还有 ${blocks.length - shown} 条未列出：发送「逾期」查看全部逾期事项，「汇总」查看周报，「导出」获取完整台账。`)] : null,

@@ -1,5 +1,6 @@
 // A fake Lark/Feishu open platform on 127.0.0.1 for tests: enough HTTP for the real
-// @larksuiteoapi/node-sdk Client (tenant token, IM messages/files/members, bot info) and the
+// @larksuiteoapi/node-sdk Client (tenant token, IM messages/files/members, bot info, the web app
+// login: authorize page, OAuth token, user_info) and the
 // long-connection WebSocket (pbbp2 protobuf frames, see shared notes §1.7), with failure injection
 // and per-window request accounting. It mimics platform rules we rely on: uuid de-duplication
 // within 1 h, tokens that can be revoked (99991663), 429 + x-ogw-ratelimit-reset, 230020.
@@ -112,6 +113,13 @@ export interface FakeLark {
   /** Revoke every issued token: requests carrying them get 99991663 until a new token is fetched. */
   revokeTokens(): void;
   setChatMembers(chatId: string, members: Array<{ openId: string; name?: string }>): void;
+  /**
+   * Who is signed in to the Lark client: its authorize page approves as this user at once (as Lark
+   * does inside the client) and redirects back with a code; null shows a sign-in page instead.
+   */
+  setLoggedInUser(user: { openId: string; name: string } | null): void;
+  /** Login codes issued by the authorize page, and the token requests made with them. */
+  oauth: { authorizations: Array<{ clientId: string; redirectUri: string; state: string; code: string }>; tokenRequests: Array<{ code: string; ok: boolean }> };
   /** Names the contact API returns (also taken from setChatMembers). */
   setUserName(openId: string, name: string): void;
   /** The largest number of matching requests seen in any window of windowMs, and whose (app id or chat id). */
@@ -190,6 +198,9 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
   const messages = new Map<string, { chatId: string | undefined; msgType: string }>();
   const members = new Map<string, Array<{ openId: string; name?: string }>>();
   const userNames = new Map<string, string>();
+  let loggedIn: { openId: string; name: string } | null = null;
+  const codes = new Map<string, { openId: string; name: string; appId: string; redirectUri: string; at: number; used: boolean }>();
+  const userTokens = new Map<string, { openId: string; name: string }>();
   const failQueue: Array<{ failure: Failure; path?: RegExp; delayMs?: number }> = [];
   let random: { p: number; kinds: Failure[]; next: () => number } | undefined;
   const timers = new Set<NodeJS.Timeout>();
@@ -224,6 +235,10 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     setUserName(openId, name) {
       userNames.set(openId, name);
     },
+    setLoggedInUser(user) {
+      loggedIn = user;
+    },
+    oauth: { authorizations: [], tokenRequests: [] },
     maxRequestsInWindow({ windowMs = 1000, by = 'app', path = /^\/open-apis\/im\/v1\/messages(\/[^/]+\/reply)?$/ } = {}) {
       const groups = new Map<string, number[]>();
       for (const r of fake.requests) {
@@ -414,6 +429,55 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
             URL: `ws://127.0.0.1:${fake.port}/ws?device_id=fake-device&service_id=${SERVICE_ID}`,
             ClientConfig: { PingInterval: opts.pingIntervalSeconds ?? 120, ReconnectCount: -1, ReconnectInterval: 1, ReconnectNonce: 0 },
           },
+        }),
+      };
+    }
+
+    // ---- the web app login (the OAuth code flow): no tenant token involved ----
+    if (method === 'GET' && path === '/open-apis/authen/v1/authorize') {
+      const clientId = url.searchParams.get('client_id') ?? '';
+      const redirectUri = url.searchParams.get('redirect_uri') ?? '';
+      const state = url.searchParams.get('state') ?? '';
+      if (!apps.some((a) => a.appId === clientId) || !/^https?:\/\//.test(redirectUri)) {
+        return { answer: new HttpAnswer(400, 'fake lark: unknown client_id or bad redirect_uri') };
+      }
+      if (!loggedIn) return { answer: new HttpAnswer(200, 'fake lark: sign in to Lark first') };
+      const code = `fake-code-${crypto.randomBytes(12).toString('hex')}`;
+      codes.set(code, { ...loggedIn, appId: clientId, redirectUri, at: now(), used: false });
+      fake.oauth.authorizations.push({ clientId, redirectUri, state, code });
+      const back = new URL(redirectUri);
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', state);
+      return { answer: new HttpAnswer(302, '', { location: back.toString() }) };
+    }
+    if (method === 'POST' && path === '/oauth/v3/token') {
+      const body = parseJson(raw);
+      const code = String(body.code ?? '');
+      const grant = codes.get(code);
+      const app = apps.find((a) => a.appId === body.client_id);
+      // Codes live 5 minutes and work once (obtain-oauth-code doc); the redirect_uri must be the authorize one.
+      const fresh = grant && !grant.used && now() - grant.at < 5 * 60_000 && grant.appId === body.client_id && grant.redirectUri === body.redirect_uri;
+      fake.oauth.tokenRequests.push({ code, ok: !!(app && app.appSecret === body.client_secret && fresh) });
+      if (!app || app.appSecret !== body.client_secret) {
+        return { answer: new HttpAnswer(401, { code: 20002, error: 'invalid_client', error_description: 'client authentication failed' }) };
+      }
+      if (body.grant_type !== 'authorization_code' || !grant || !fresh) {
+        return { answer: new HttpAnswer(400, { code: 20050, error: 'invalid_grant', error_description: 'the authorization code is invalid, expired or already used' }) };
+      }
+      grant.used = true;
+      const accessToken = `u-fake-${crypto.randomBytes(12).toString('hex')}`;
+      userTokens.set(accessToken, { openId: grant.openId, name: grant.name });
+      return { answer: new HttpAnswer(200, { code: 0, access_token: accessToken, token_type: 'Bearer', expires_in: 7200, scope: '' }) };
+    }
+    if (method === 'GET' && path === '/open-apis/authen/v1/user_info') {
+      const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      const user = userTokens.get(bearer);
+      if (!user) return { answer: new HttpAnswer(401, { code: 99991668, msg: 'Invalid access token for authorization' }) };
+      return {
+        answer: new HttpAnswer(200, {
+          code: 0,
+          msg: 'success',
+          data: { name: user.name, en_name: user.name, open_id: user.openId, union_id: `on_${user.openId.slice(3)}`, tenant_key: 'fake-tenant' },
         }),
       };
     }

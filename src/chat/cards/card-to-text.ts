@@ -44,9 +44,12 @@ function render(el: unknown, out: string[], indent: string): void {
     case 'hr':
       out.push(indent + '──────────');
       return;
-    case 'button':
-      out.push(`${indent}[${textOf(el.text)}]`);
+    case 'button': {
+      // A link button shows where it goes (the console has no browser to open).
+      const link = Array.isArray(el.behaviors) ? el.behaviors.find((b) => isNode(b) && b.type === 'open_url') : undefined;
+      out.push(`${indent}[${textOf(el.text)}]${isNode(link) && typeof link.default_url === 'string' ? ` ${link.default_url}` : ''}`);
       return;
+    }
     case 'input':
       out.push(`${indent}[${textOf(el.placeholder) || textOf(el.label) || String(el.name ?? '')}: ____]`);
       return;

@@ -50,6 +50,8 @@ export interface ChatContext {
   policy?: ReminderPolicy;
   /** Working days (the continuous-work window); the package's holiday data when absent. */
   calendar?: WorkCalendar;
+  /** The board's public base URL: the office's answers link to it (a button that opens /board). */
+  boardUrl?: string;
 }
 
 export interface CommandContext extends ChatContext {

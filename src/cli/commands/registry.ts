@@ -7,6 +7,7 @@ import { describeImport, importRegistry, readPlan } from '../../jobs/import-regi
 import { createRegistryRepo } from '../../store/registry-repo.ts';
 import { createProgressRepo } from '../../store/progress-repo.ts';
 import { createUnitRepo, matchUnit } from '../../store/unit-repo.ts';
+import { createReminderRepo } from '../../store/reminder-repo.ts';
 import { describeMilestone } from '../../registry/describe-milestone.ts';
 import type { ParsedPlan, TaskRecord } from '../../registry/types.ts';
 import type { Db } from '../../store/db.ts';
@@ -32,26 +33,16 @@ export function planToJson(plan: ParsedPlan) {
 
 /** Every reminder step queued for a task, with what became of its message (the audit of reminders sent). */
 async function remindersOfTask(db: Db, taskNumber: number) {
-  const task = await db.task.findUnique({ where: { number: taskNumber } });
-  if (!task) return [];
-  const rows = await db.reminder.findMany({ where: { taskId: task.id }, orderBy: { id: 'asc' } });
-  const units = new Map((await db.unit.findMany()).map((u) => [u.id, u.name]));
-  const outbox = new Map(
-    (await db.outbox.findMany({ where: { id: { in: rows.map((r) => r.outboxId).filter((x): x is number => x !== null) } } })).map((o) => [o.id, o]),
-  );
-  return rows.map((r) => {
-    const o = r.outboxId !== null ? outbox.get(r.outboxId) : undefined;
-    return {
-      sendOn: r.sendOn,
-      unit: units.get(r.unitId) ?? String(r.unitId),
-      kind: r.kind,
-      step: r.step,
-      occurrence: r.occurrence,
-      chatId: r.chatId,
-      status: o?.status ?? r.status,
-      sentAt: o?.sentAt?.toISOString() ?? null,
-    };
-  });
+  return (await createReminderRepo(db).ofTask(taskNumber)).map((r) => ({
+    sendOn: r.sendOn,
+    unit: r.unitName,
+    kind: r.kind,
+    step: r.step,
+    occurrence: r.occurrence,
+    chatId: r.chatId,
+    status: r.status,
+    sentAt: r.sentAt?.toISOString() ?? null,
+  }));
 }
 
 function taskNumberArg(command: string, value: string | undefined): number {

@@ -38,6 +38,7 @@ export const summaryCommand: Command<{ lang: Lang; unit: string | null }> = {
       return text(lang === 'zh' ? `${unitName} 没有承担方案中的任务。` : `${unitName} has no tasks in the plan.`);
     }
     const title = unitName ? `汇总 · ${unitName}` : `${ctx.officeUnit} · 汇总 ${isoWeekOf(dayOf(ctx.now, ctx.tz))}`;
-    return card(digestCard(digest, { title }));
+    const boardUrl = ctx.boardUrl && (unitName ? `${ctx.boardUrl}/board/unit/${encodeURIComponent(unitName)}` : `${ctx.boardUrl}/board`);
+    return card(digestCard(digest, { title, boardUrl }));
   },
 };
