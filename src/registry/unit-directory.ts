@@ -80,7 +80,7 @@ export function splitUnitList(dir: UnitDirectory, text: string): UnitListSplit {
   const add = (name: string) => {
     if (!out.units.includes(name)) out.units.push(name);
   };
-  for (const raw of splitTopLevel(normalizeWidth(text), LIST_SEPARATORS)) {
+  for (const raw of listNames(normalizeWidth(text))) {
     const token = raw.replace(/等(?:单位|部门)?$/, '').trim();
     if (!token) continue;
     const direct = resolveUnit(dir, token);
@@ -100,6 +100,28 @@ export function splitUnitList(dir: UnitDirectory, text: string): UnitListSplit {
   }
   return out;
 }
+
+/**
+ * The names of a list, split on separators outside parentheses and on the joining words of these plans:
+ * "市财政局等有关部门" (等 then more), "国务院相关部门及各地区" (及), "A、B等和各有关省级人民政府" (和各).
+ * "各区、县(市)政府" and "各省、自治区、直辖市人民政府" are one collective name, so a bare "各区" runs on.
+ */
+export function listNames(text: string): string[] {
+  const names = splitTopLevel(text, LIST_SEPARATORS).flatMap((t) =>
+    splitTopLevel(t.replace(/等(?=[^)）]+$)/g, '\u0000').replace(/(?:以及|及)(?=.)/g, '\u0000').replace(/和(?=各)/g, '\u0000'), /\u0000/).map((n) =>
+      n.replace(/^(?:和|与|以及|及)/, '').trim(),
+    ),
+  );
+  const out: string[] = [];
+  for (const n of names) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && REGION_PART.test(prev.split('、').pop() ?? '') && !n.startsWith('各')) out[out.length - 1] = `${prev}、${n}`;
+    else if (n) out.push(n);
+  }
+  return out;
+}
+
+const REGION_PART = /^各?(?:省|市|区|县|乡|镇|州|盟|旗|自治区|直辖市|自治州|县\(市\)|县\(市、区\)|市\(州\))$/;
 
 interface Segmentation {
   units: string[];
