@@ -124,14 +124,18 @@ function directoryFit(dir: UnitDirectory, blocks: ItemBlock[]): { applies: boole
   if (dir.units.length === 0) return { applies: true, known: 0, total: 0 };
   let known = 0;
   let total = 0;
+  // The first few hundred names decide it; a long plan does not need every name looked up twice.
   for (const b of blocks) {
+    if (total >= 300) break;
     for (const f of b.fields) {
       if (f.kind === 'schedule') continue;
       const o = readOwnerText(f.value);
+      // Whole names only: a run the directory could segment ("发改局(区审改办)市场监管局") counts as unknown here.
       for (const t of [...o.lead, ...o.responsible, ...o.other]) {
-        const split = splitUnitList(dir, t);
-        total += split.units.length;
-        known += split.units.length - split.unknown.length;
+        for (const name of listNames(t)) {
+          total++;
+          if (resolveUnit(dir, name.replace(/等(?:单位|部门)?$/, '')) !== null) known++;
+        }
       }
     }
   }

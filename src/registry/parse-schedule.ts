@@ -79,6 +79,8 @@ function readPhrase(phrase: string, mode: Mode, opts: ScheduleOptions): ParsedSc
     if (mode === 'schedule') out.problems.push({ message: 'empty schedule', source: phrase });
     return out;
   }
+  // Running text without any date word has no deadline: most task paragraphs end here.
+  if (mode === 'text' && !DATE_WORD.test(body)) return out;
   const leading: string[] = [];
   for (const sentence of splitTopLevel(body, /[。!?]/)) {
     let recurring = false;
@@ -193,25 +195,30 @@ const CONTINUOUS = [
 const RECURRING_WORD = /每年|每季度|每半年|每月|年度|按时|定期/;
 const DATE_RESIDUE = /\d{4}|\d+\s*(?:年|月|日|号|季度)|\d+前|[今明次本当]年|上半年|下半年|年底|年末|年内|季度|月底|月末|旬/;
 
+/** Words without which a clause of running text holds no date (numerals alone do not). */
+const DATE_WORD = /[年月季旬每]|[日天周]内|按时|定期/;
+
 function readClause(raw: string, mode: Mode, recurring: boolean, opts: ScheduleOptions): ClauseRead {
+  if (mode === 'text' && !recurring && !DATE_WORD.test(raw)) return { text: raw, repairs: [], problems: [], continuous: false, recurringWord: false, dateResidue: false };
   const repairs: string[] = [];
   const problems: ScheduleProblem[] = [];
   let text = foldNumerals(raw).replace(/年年底/g, '年底').replace(/年年末/g, '年末');
+  const digits = /\d/.test(text);
 
   // Repair: "2021底前" lost its 年 in the scrape; a 4-digit year right before 底 can only be a year.
-  text = text.replace(/(?<!\d)(20\d{2})(底|末)/g, (_m, y: string, w: string) => {
+  if (digits) text = text.replace(/(?<!\d)(20\d{2})(底|末)/g, (_m, y: string, w: string) => {
     repairs.push(`"${y}${w}" has no 年: read as ${y}年${w} (rule: a 4-digit year before 底/末 is a year)`);
     return `${y}年${w}`;
   });
   // Repair: a schedule clause that opens with a bare year ("2025各职能部门…实现应建则建") lost its 年.
-  if (mode === 'schedule') {
+  if (digits && mode === 'schedule') {
     text = text.replace(/^((?:到|至|在|于)?)(20\d{2})(?=[^\d年\-—–~至到.])/, (_m, p: string, y: string) => {
       repairs.push(`"${y}" opens the clause without 年: read as ${y}年 (rule: a clause-leading 4-digit year is a year)`);
       return `${p}${y}年`;
     });
   }
   // Repair: "每年31日前" lost its 月; digits that split into exactly one valid month+day are read so.
-  text = text.replace(/每年(\d{2,4})日/g, (m, digits: string) => {
+  if (digits) text = text.replace(/每年(\d{2,4})日/g, (m, digits: string) => {
     const md = splitMonthDay(digits);
     if (!md) {
       problems.push({ message: `"${m}" has no 月 and ${digits} does not split into one valid month and day`, source: raw });
@@ -221,7 +228,7 @@ function readClause(raw: string, mode: Mode, recurring: boolean, opts: ScheduleO
     return `每年${md.month}月${md.day}日`;
   });
   // Repair: in a yearly sentence, "并于41前" lost 月 and 日; same split rule (task 68 of the Jin'an plan).
-  if (recurring || /每年/.test(text)) {
+  if (digits && (recurring || /每年/.test(text))) {
     text = text.replace(/(?<![\d.年月日])(\d{2,4})(?=前)/g, (m, digits: string) => {
       const md = splitMonthDay(digits);
       if (!md) {
@@ -306,40 +313,57 @@ function findAnchor(text: string, recurring: boolean): Anchor | undefined {
   return { ...a, strongWord, ...(validity || start ? { nonDeadline: true } : {}) };
 }
 
+// Compiled once: the anchors, in the order they are tried (a clause is tested against each).
+const RANGE = new RegExp(`${PREFIX}(\\d{4})\\s*[-—–~至到]\\s*(\\d{4})年${SUFFIX}`);
+const FULL_DATE = new RegExp(`${PREFIX}(\\d{4})年(\\d{1,2})月(\\d{1,2})[日号]${SUFFIX}`);
+const YEAR_MONTH = new RegExp(`${PREFIX}(\\d{4})年(\\d{1,2})月(上旬|中旬|下旬|底|末)?${SUFFIX}`);
+const YEAR_QUARTER = new RegExp(`${PREFIX}(\\d{4})年第(\\d)季度(?:末|底)?${SUFFIX}`);
+const YEAR_HALF = new RegExp(`${PREFIX}(\\d{4})年(上半年|下半年)(?:末|底)?${SUFFIX}`);
+const YEAR = new RegExp(`${PREFIX}(\\d{4})年(年底|年末|底|末|内|全年)?${SUFFIX}`);
+const ANNUAL_DAY = { on: new RegExp(`(?:每年)?(?<!\\d)(\\d{1,2})月(\\d{1,2})[日号]${SUFFIX}`), off: new RegExp(`每年(?<!\\d)(\\d{1,2})月(\\d{1,2})[日号]${SUFFIX}`) };
+const ANNUAL_MONTH = { on: new RegExp(`(?:每年)?(?<!\\d)(\\d{1,2})月(上旬|中旬|下旬|底|末)?${SUFFIX}`), off: new RegExp(`每年(?<!\\d)(\\d{1,2})月(上旬|中旬|下旬|底|末)?${SUFFIX}`) };
+const ANNUAL_QUARTER = new RegExp(`每年第(\\d)季度(?:末|底)?${SUFFIX}`);
+const ANNUAL_END = new RegExp(`每年(?:年底|年末|底|末)${SUFFIX}`);
+const QUARTERLY = new RegExp(`每季度(?:末|底|结束)?${SUFFIX}`);
+const HALF_YEARLY = new RegExp(`每半年(?:末|底)?${SUFFIX}`);
+const MONTHLY = new RegExp(`每月(?:(\\d{1,2})[日号]|底|末)${SUFFIX}`);
+
 function findDateAnchor(text: string, recurring: boolean): Anchor | undefined {
+  // Every anchor has a digit or 每; most clauses have neither.
+  if (!/[\d每]/.test(text)) return undefined;
   let m: RegExpExecArray | null;
   const span = (mm: RegExpExecArray) => ({ start: mm.index, end: mm.index + mm[0].length });
 
   // YYYY—YYYY年: a range; the milestone is the end of its last year.
-  if ((m = new RegExp(`${PREFIX}(\\d{4})\\s*[-—–~至到]\\s*(\\d{4})年${SUFFIX}`).exec(text))) {
+  if ((m = RANGE.exec(text))) {
     const y = Number(m[2]);
     if (!plausibleYear(y)) return undefined;
     return { milestones: [once(y, 12, 31)], ...span(m), deadlineWord: !!m[3], recurring: false };
   }
-  if ((m = new RegExp(`${PREFIX}(\\d{4})年(\\d{1,2})月(\\d{1,2})[日号]${SUFFIX}`).exec(text))) {
+  if ((m = FULL_DATE.exec(text))) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     if (!plausibleYear(y) || !validDay(y, mo, d)) return undefined;
     return { milestones: [once(y, mo, d)], ...span(m), deadlineWord: true, recurring: false };
   }
-  if ((m = new RegExp(`${PREFIX}(\\d{4})年(\\d{1,2})月(上旬|中旬|下旬|底|末)?${SUFFIX}`).exec(text))) {
+  if ((m = YEAR_MONTH.exec(text))) {
     const [y, mo] = [Number(m[1]), Number(m[2])];
     if (!plausibleYear(y) || mo < 1 || mo > 12) return undefined;
     const d = dayInMonth(y, mo, m[3]);
     const ambiguity = !m[3] && m[4] ? `ambiguous: "${y}年${mo}月${m[4]}" may mean before ${mo}月 starts; read as the end of ${y}-${pad(mo)}` : undefined;
     return { milestones: [once(y, mo, d)], ...span(m), deadlineWord: true, recurring: false, ...(ambiguity ? { ambiguity } : {}) };
   }
-  if ((m = new RegExp(`${PREFIX}(\\d{4})年第(\\d)季度(?:末|底)?${SUFFIX}`).exec(text))) {
+  if ((m = YEAR_QUARTER.exec(text))) {
     const [y, q] = [Number(m[1]), Number(m[2])];
     if (!plausibleYear(y) || q < 1 || q > 4) return undefined;
     return { milestones: [once(y, q * 3, daysIn(y, q * 3))], ...span(m), deadlineWord: true, recurring: false };
   }
-  if ((m = new RegExp(`${PREFIX}(\\d{4})年(上半年|下半年)(?:末|底)?${SUFFIX}`).exec(text))) {
+  if ((m = YEAR_HALF.exec(text))) {
     const y = Number(m[1]);
     if (!plausibleYear(y)) return undefined;
     const mo = m[2] === '上半年' ? 6 : 12;
     return { milestones: [once(y, mo, daysIn(y, mo))], ...span(m), deadlineWord: true, recurring: false };
   }
-  if ((m = new RegExp(`${PREFIX}(\\d{4})年(年底|年末|底|末|内|全年)?${SUFFIX}`).exec(text))) {
+  if ((m = YEAR.exec(text))) {
     const y = Number(m[1]);
     if (!plausibleYear(y)) return undefined;
     const ambiguity =
@@ -350,33 +374,32 @@ function findDateAnchor(text: string, recurring: boolean): Anchor | undefined {
   }
 
   // Yearly recurrences. "每年" may sit in an earlier clause of the sentence ("每年3月1日前…，并于4月1日前…").
-  const every = recurring ? '(?:每年)?' : '每年';
-  if ((m = new RegExp(`${every}(?<!\\d)(\\d{1,2})月(\\d{1,2})[日号]${SUFFIX}`).exec(text))) {
+  if ((m = (recurring ? ANNUAL_DAY.on : ANNUAL_DAY.off).exec(text))) {
     const [mo, d] = [Number(m[1]), Number(m[2])];
     if (!validDay(2000, mo, d)) return undefined;
     return { milestones: [annual(mo, d)], ...span(m), deadlineWord: true, recurring: true };
   }
-  if ((m = new RegExp(`${every}(?<!\\d)(\\d{1,2})月(上旬|中旬|下旬|底|末)?${SUFFIX}`).exec(text))) {
+  if ((m = (recurring ? ANNUAL_MONTH.on : ANNUAL_MONTH.off).exec(text))) {
     const mo = Number(m[1]);
     if (mo < 1 || mo > 12) return undefined;
     return { milestones: [annual(mo, dayInMonth(2001, mo, m[2]))], ...span(m), deadlineWord: true, recurring: true };
   }
-  if ((m = new RegExp(`每年第(\\d)季度(?:末|底)?${SUFFIX}`).exec(text))) {
+  if ((m = ANNUAL_QUARTER.exec(text))) {
     const q = Number(m[1]);
     if (q < 1 || q > 4) return undefined;
     return { milestones: [annual(q * 3, daysIn(2001, q * 3))], ...span(m), deadlineWord: true, recurring: true };
   }
-  if ((m = new RegExp(`每年(?:年底|年末|底|末)${SUFFIX}`).exec(text))) {
+  if ((m = ANNUAL_END.exec(text))) {
     return { milestones: [annual(12, 31)], ...span(m), deadlineWord: true, recurring: true };
   }
   // Shorter cycles become one yearly milestone per period end, the only recurrence the registry stores.
-  if ((m = new RegExp(`每季度(?:末|底|结束)?${SUFFIX}`).exec(text))) {
+  if ((m = QUARTERLY.exec(text))) {
     return { milestones: [3, 6, 9, 12].map((mo) => annual(mo, daysIn(2001, mo))), ...span(m), deadlineWord: !!m[1], recurring: true };
   }
-  if ((m = new RegExp(`每半年(?:末|底)?${SUFFIX}`).exec(text))) {
+  if ((m = HALF_YEARLY.exec(text))) {
     return { milestones: [annual(6, 30), annual(12, 31)], ...span(m), deadlineWord: !!m[1], recurring: true };
   }
-  if ((m = new RegExp(`每月(?:(\\d{1,2})[日号]|底|末)${SUFFIX}`).exec(text))) {
+  if ((m = MONTHLY.exec(text))) {
     const day = m[1] ? Number(m[1]) : undefined;
     const months = Array.from({ length: 12 }, (_, i) => i + 1);
     return {
@@ -444,6 +467,7 @@ const DIGIT: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 三: 3, 
 
 /** 二〇二三年 → 2023年 (digit by digit), 十二月/三十一日 → 12月/31日, 第二季度 → 第2季度. */
 function foldNumerals(text: string): string {
+  if (!/[〇零一二三四五六七八九十]/.test(text)) return text;
   return text
     .replace(/[〇零一二三四五六七八九]{4}(?=年)/g, (s) => [...s].map((c) => DIGIT[c]).join(''))
     .replace(/(^|[\d年月每于在至到前和、,;\s])([一二三四五六七八九十]{1,3})(?=[月日号])/g, (_m, p: string, n: string) => {

@@ -7,7 +7,7 @@
 import { readOwnerText, type OwnerClauses } from './read-owners.ts';
 import { splitTopLevel } from './split-top-level.ts';
 import type { TaskField } from './read-task-blocks.ts';
-import { splitUnitList, type UnitDirectory } from './unit-directory.ts';
+import { listNames, splitUnitList, type UnitDirectory } from './unit-directory.ts';
 
 export interface Responsibility {
   leadUnits: string[];
@@ -59,7 +59,7 @@ export function readResponsibility(dir: UnitDirectory, fields: TaskField[], fixe
   responsibleText.push(...(rules.standing ?? []));
   if (leadText.some((t) => t.trim())) otherText.unshift(...responsibleText);
   else if (rules.firstLeads && responsibleText.length) {
-    const [first, ...rest] = splitTopLevel(responsibleText.join('、'), /[、,;\s]/);
+    const [first, ...rest] = listNames(responsibleText.join('、'));
     leadText.push(first ?? '');
     otherText.unshift(rest.join('、'));
   } else leadText.push(...responsibleText);

@@ -346,7 +346,10 @@ function kindOf(label: string): FieldKind {
 
 /** The words that end an item's paragraph, without closing full stops. */
 function body(text: string): string {
-  return text.replace(/[。.\s]+$/, '');
+  // From the end by hand: a $-anchored regex scans the whole (growing) text of a long item each time.
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '。' || text[end - 1] === '.' || /\s/.test(text[end - 1]))) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /** The item's paragraph ends with a bracket that names owners: "(X负责)", "〔牵头单位:X〕". */

@@ -10,6 +10,7 @@ export interface SourceLine {
   line: number;
 }
 
+const HEADER_HINT = /^(?:序号|编号)$|(?:序号|编号|任务|事项|内容|措施|举措|工作|指标).*(?:牵头|责任|负责|配合|单位|部门)/;
 const NUMBER_CELL = /^(\d{1,4})\*?$/;
 const GROUP_CELL = /^(?:\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)/;
 const LABELLED_CELL = /^[\u4e00-\u9fff]{2,8}\s*:/;
@@ -19,6 +20,12 @@ export function expandTextTables(lines: SourceLine[]): SourceLine[] {
   const out: SourceLine[] = [];
   let i = 0;
   while (i < lines.length) {
+    // Only a line with header words can start a table; checking that first keeps the scan cheap.
+    if (!HEADER_HINT.test(lines[i].text)) {
+      out.push(lines[i]);
+      i++;
+      continue;
+    }
     const one = oneLineTable(lines, i);
     if (one) {
       out.push(...one.lines);

@@ -108,9 +108,11 @@ export function splitUnitList(dir: UnitDirectory, text: string): UnitListSplit {
  */
 export function listNames(text: string): string[] {
   const names = splitTopLevel(text, LIST_SEPARATORS).flatMap((t) =>
-    splitTopLevel(t.replace(/等(?=[^)）]+$)/g, '\u0000').replace(/(?:以及|及)(?=.)/g, '\u0000').replace(/和(?=各)/g, '\u0000'), /\u0000/).map((n) =>
-      n.replace(/^(?:和|与|以及|及)/, '').trim(),
-    ),
+    !JOINING.test(t)
+      ? [t]
+      : splitTopLevel(t.replace(/(?<!高|平|中|初)等(?=[^)）]+$)/g, '\u0000').replace(/(?:以及|及)(?=.)/g, '\u0000').replace(/和(?=各)/g, '\u0000'), /\u0000/).map((n) =>
+          n.replace(/^(?:和|与|以及|及)/, '').trim(),
+        ),
   );
   const out: string[] = [];
   for (const n of names) {
@@ -121,6 +123,7 @@ export function listNames(text: string): string[] {
   return out;
 }
 
+const JOINING = /[等及和]/;
 const REGION_PART = /^各?(?:省|市|区|县|乡|镇|州|盟|旗|自治区|直辖市|自治州|县\(市\)|县\(市、区\)|市\(州\))$/;
 
 interface Segmentation {
@@ -160,13 +163,45 @@ function segment(dir: UnitDirectory, token: string): Segmentation {
   return { units, rest };
 }
 
-function longestFormAt(dir: UnitDirectory, token: string, i: number): { name: string; length: number } | undefined {
-  let best: { name: string; length: number } | undefined;
+interface FormCandidate {
+  form: string;
+  name: string;
+  /** Read without its leading 区 ("直各有关部门" for 区直各有关部门). */
+  qu: boolean;
+}
+
+// Per first character, the forms that can match there, in file order (ties go to the earlier form). Built once
+// per directory: scanning every form at every character made long plans slow (chars × forms).
+const indexes = new WeakMap<UnitDirectory, Map<string, FormCandidate[]>>();
+
+function formIndex(dir: UnitDirectory): Map<string, FormCandidate[]> {
+  let idx = indexes.get(dir);
+  if (idx) return idx;
+  idx = new Map();
+  const add = (key: string, c: FormCandidate) => {
+    const list = idx?.get(key) ?? [];
+    list.push(c);
+    idx?.set(key, list);
+  };
   for (const [form, name] of dir.forms) {
-    if (best && form.length <= best.length) continue;
-    if (token.startsWith(form, i)) best = { name, length: form.length };
-    // The 区 prefix dropped ("直各有关部门" for 区直各有关部门); short forms are too risky to guess.
-    else if (form.startsWith('区') && form.length >= 5 && form.length - 1 > (best?.length ?? 0) && token.startsWith(form.slice(1), i)) {
+    if (form) add(form[0], { form, name, qu: false });
+    if (form.startsWith('区') && form.length >= 5) add(form[1], { form, name, qu: true });
+  }
+  indexes.set(dir, idx);
+  return idx;
+}
+
+function longestFormAt(dir: UnitDirectory, token: string, i: number): { name: string; length: number } | undefined {
+  const candidates = formIndex(dir).get(token[i]);
+  if (!candidates) return undefined;
+  // The same choice as scanning the forms in file order: the longest match, the earlier form on a tie.
+  let best: { name: string; length: number } | undefined;
+  for (const { form, name, qu } of candidates) {
+    if (!qu) {
+      if (best && form.length <= best.length) continue;
+      if (token.startsWith(form, i)) best = { name, length: form.length };
+    } else if (form.length - 1 > (best?.length ?? 0) && token.startsWith(form.slice(1), i)) {
+      // The 区 prefix dropped ("直各有关部门" for 区直各有关部门); short forms are too risky to guess.
       best = { name, length: form.length - 1 };
     }
   }
