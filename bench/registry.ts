@@ -1,6 +1,8 @@
 // Issue 2, the registry: parse time of data/plan.txt and of a plan 100 times its size, and the
-// import of each into a fresh SQLite file (applyPlan), with memory readings.
+// import of each into a fresh SQLite file (applyPlan), with memory readings. Issue 9: the corpus of real plans
+// against its expectations (the same table as `registry check`), and the parse time of each document.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { dayOf } from '../src/clock.ts';
 import { readJsonFile } from '../src/jobs/data-files.ts';
@@ -9,6 +11,9 @@ import { PlanOverridesFileSchema } from '../src/registry/plan-overrides.ts';
 import type { ParsedPlan } from '../src/registry/types.ts';
 import { createUnitDirectory, UnitDirectoryFileSchema } from '../src/registry/unit-directory.ts';
 import { applyPlan } from '../src/store/registry-repo.ts';
+import { checkCorpus, CORPUS_DIR } from '../src/jobs/check-corpus.ts';
+import { extractPlanText } from '../src/registry/extract-text.ts';
+import { formatCorpusTable, PlanExpectationSchema, rowIsExact } from '../src/registry/plan-expectation.ts';
 import { freshDb, mb, measureMemory, median, ms, REPO_ROOT, tempDir, timeRuns, type BenchRow } from './util.ts';
 
 export const SEED_PARSE_RUNS = 20;
@@ -70,19 +75,36 @@ export async function benchRegistry(): Promise<BenchRow[]> {
   const opts = parseOptions();
   const seedText = fs.readFileSync(SEED_PLAN, 'utf8');
 
-  // Parse: the seed.
+  // Parse: the seed. CPU time beside wall time: on a shared machine the wall clock also counts other processes.
   const seed = parsePlan(seedText, opts);
+  const seedCpu = cpuPerRun(SEED_PARSE_RUNS, () => parsePlan(seedText, opts));
   const seedRuns = await timeRuns(SEED_PARSE_RUNS, () => parsePlan(seedText, opts), { warm: true });
-  row('parse seed plan.txt', ms(median(seedRuns)), `median of ${SEED_PARSE_RUNS}; ${seed.tasks.length} tasks, ${seedText.length} chars, ${seedText.split('\n').length} lines`);
+  row('parse seed plan.txt', ms(median(seedRuns)), `median of ${SEED_PARSE_RUNS} (CPU ${ms(seedCpu)}/run); ${seed.tasks.length} tasks, ${seedText.length} chars, ${seedText.split('\n').length} lines; load ${loadNote()}`);
 
   // Parse: 100×, built in memory.
   const bigText = buildScaledPlan(seedText, seed, SCALE);
   const wantTasks = seed.tasks.length * SCALE;
   const { result: big, mem: parseMem } = await measureMemory(() => parsePlan(bigText, opts));
+  const bigCpu = cpuPerRun(BIG_PARSE_RUNS, () => parsePlan(bigText, opts));
   const bigRuns = await timeRuns(BIG_PARSE_RUNS, () => parsePlan(bigText, opts));
-  row(`parse ${SCALE}× plan`, ms(median(bigRuns)), `median of ${BIG_PARSE_RUNS} (+1 cold run for memory); ${bigText.length} chars, ${bigText.split('\n').length} lines`);
+  row(`parse ${SCALE}× plan`, ms(median(bigRuns)), `median of ${BIG_PARSE_RUNS} (CPU ${ms(bigCpu)}/run; +1 cold run for memory); ${bigText.length} chars, ${bigText.split('\n').length} lines; ${(median(bigRuns) / median(seedRuns)).toFixed(0)}× the seed's time for ${SCALE}× its size`);
   row(`  ${SCALE}× tasks found`, `${big.tasks.length}/${wantTasks}`, `${big.warnings.length} warnings`);
   row(`  ${SCALE}× parse heap`, mb(parseMem.heapDelta), `retained after GC ${mb(parseMem.retained)}; peak RSS grew ${mb(parseMem.peakRssGrowth)} from ${mb(parseMem.rssBefore)}`);
+
+  // The corpus of real plans (issue 9): the same table as `registry check`, then each document's parse time.
+  const files = { unitsPath: path.join(REPO_ROOT, 'data/units.json'), overridesPath: path.join(REPO_ROOT, 'data/plan-overrides.json') };
+  const corpusDir = path.join(REPO_ROOT, CORPUS_DIR);
+  const corpus = await checkCorpus(corpusDir, files);
+  process.stdout.write(`\nplan corpus (${CORPUS_DIR}, as registry import reads it):\n${formatCorpusTable(corpus)}\n\n`);
+  row('corpus documents read exactly', `${corpus.filter(rowIsExact).length}/${corpus.length}`, `${corpus.filter((r) => r.real).length} real, ${corpus.filter((r) => !r.real).length} reconstructions; table above`);
+  const parseTimes: number[] = [];
+  for (const r of corpus) {
+    const exp = PlanExpectationSchema.parse(JSON.parse(fs.readFileSync(path.join(corpusDir, `${r.name}.expect.json`), 'utf8')));
+    const file = path.join(corpusDir, exp.file);
+    const text = await extractPlanText(fs.readFileSync(file), path.basename(file));
+    parseTimes.push(median(await timeRuns(SEED_PARSE_RUNS, () => parsePlan(text, opts), { warm: true })));
+  }
+  row('  corpus parse time', `${ms(Math.max(...parseTimes))} max`, `median per document of ${SEED_PARSE_RUNS} runs (text already extracted): ${ms(median(parseTimes))} median`);
 
   // Import into fresh SQLite files.
   const tmp = tempDir('registry');
@@ -102,4 +124,18 @@ export async function benchRegistry(): Promise<BenchRow[]> {
     tmp.cleanup();
   }
   return rows;
+}
+
+/** Mean CPU time (user + system) of one run of fn, over n runs after one warm-up. */
+function cpuPerRun(n: number, fn: () => unknown): number {
+  fn();
+  const start = process.cpuUsage();
+  for (let i = 0; i < n; i++) fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000 / n;
+}
+
+function loadNote(): string {
+  const [one] = os.loadavg();
+  return `${one.toFixed(1)} on ${os.cpus().length} cores`;
 }

@@ -23,14 +23,16 @@ export function findDocumentDate(text: string): DocumentDate | undefined {
   let numbered: DocumentDate | undefined;
   let titled: DocumentDate | undefined;
   for (const [i, line] of lines.entries()) {
-    const d = dateLine(line);
+    // Cheap tests first: a plan has thousands of lines and only a few can carry its date.
+    if (line.length > 60 && i >= 12) continue;
+    const d = line.length <= 24 && line.includes('日') ? dateLine(line) : undefined;
     if (d) return d;
-    const l = LABELLED.exec(line.replace(/\s*\|\s*/g, ':'));
+    const l = /日期|时间/.test(line) ? LABELLED.exec(line.replace(/\s*\|\s*/g, ':')) : null;
     if (l && !labelled) {
       const date = validDate(Number(l[1]), Number(l[2]), Number(l[3]));
       if (date) labelled = { date, year: Number(l[1]), source: line };
     }
-    const n = NUMBER_LINE.exec(line);
+    const n = line.endsWith('号') ? NUMBER_LINE.exec(line) : null;
     if (n && !numbered) numbered = { year: Number(n[1]), source: line };
     if (i < 12 && !titled) {
       const t = TITLE_YEAR.exec(line);

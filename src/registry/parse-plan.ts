@@ -66,7 +66,8 @@ export function parsePlan(text: string, opts: ParsePlanOptions = {}): ParsedPlan
 
   warnings.push(...checkNumbering(tasks));
   // The registry keys tasks by number: a repeated number keeps its first task (the warning says so).
-  const unique = tasks.filter((t, i) => tasks.findIndex((u) => u.number === t.number) === i);
+  const seenNumbers = new Set<number>();
+  const unique = tasks.filter((t) => !seenNumbers.has(t.number) && !!seenNumbers.add(t.number));
   tasks.splice(0, tasks.length, ...unique);
   const numbers = new Set(tasks.map((t) => t.number));
   for (const key of Object.keys(overrides.tasks)) {
@@ -83,7 +84,9 @@ export function parsePlan(text: string, opts: ParsePlanOptions = {}): ParsedPlan
     });
   }
   const planMilestones = readPlanMilestones(reading.outside, schedule, directory, warnings);
-  warnings.sort((a, b) => (a.line ?? lineOfTask(tasks, a.task)) - (b.line ?? lineOfTask(tasks, b.task)));
+  const lineOf = new Map(tasks.map((t) => [t.number, t.line]));
+  const at = (w: PlanWarning) => w.line ?? (w.task !== undefined ? lineOf.get(w.task) : undefined) ?? Number.MAX_SAFE_INTEGER;
+  warnings.sort((a, b) => at(a) - at(b));
 
   return {
     tasks,
@@ -328,9 +331,6 @@ function unitsNamed(sentence: string, directory: UnitDirectory): string[] {
   return splitUnitList(directory, names.join('、')).units;
 }
 
-function lineOfTask(tasks: TaskDraft[], n: number | undefined): number {
-  return tasks.find((t) => t.number === n)?.line ?? Number.MAX_SAFE_INTEGER;
-}
 
 /** A bare date ("完成时限:2023年6月底前") has no verb phrase of its own; the task's first sentence serves. */
 function firstSentence(text: string): string {
