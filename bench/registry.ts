@@ -75,19 +75,17 @@ export async function benchRegistry(): Promise<BenchRow[]> {
   const opts = parseOptions();
   const seedText = fs.readFileSync(SEED_PLAN, 'utf8');
 
-  // Parse: the seed. CPU time beside wall time: on a shared machine the wall clock also counts other processes.
+  // Parse: the seed. The machine's load is printed with it: on a shared machine the wall clock counts others too.
   const seed = parsePlan(seedText, opts);
-  const seedCpu = cpuPerRun(SEED_PARSE_RUNS, () => parsePlan(seedText, opts));
   const seedRuns = await timeRuns(SEED_PARSE_RUNS, () => parsePlan(seedText, opts), { warm: true });
-  row('parse seed plan.txt', ms(median(seedRuns)), `median of ${SEED_PARSE_RUNS} (CPU ${ms(seedCpu)}/run); ${seed.tasks.length} tasks, ${seedText.length} chars, ${seedText.split('\n').length} lines; load ${loadNote()}`);
+  row('parse seed plan.txt', ms(median(seedRuns)), `median of ${SEED_PARSE_RUNS}; ${seed.tasks.length} tasks, ${seedText.length} chars, ${seedText.split('\n').length} lines; load ${loadNote()}`);
 
   // Parse: 100×, built in memory.
   const bigText = buildScaledPlan(seedText, seed, SCALE);
   const wantTasks = seed.tasks.length * SCALE;
   const { result: big, mem: parseMem } = await measureMemory(() => parsePlan(bigText, opts));
-  const bigCpu = cpuPerRun(BIG_PARSE_RUNS, () => parsePlan(bigText, opts));
   const bigRuns = await timeRuns(BIG_PARSE_RUNS, () => parsePlan(bigText, opts));
-  row(`parse ${SCALE}× plan`, ms(median(bigRuns)), `median of ${BIG_PARSE_RUNS} (CPU ${ms(bigCpu)}/run; +1 cold run for memory); ${bigText.length} chars, ${bigText.split('\n').length} lines; ${(median(bigRuns) / median(seedRuns)).toFixed(0)}× the seed's time for ${SCALE}× its size`);
+  row(`parse ${SCALE}× plan`, ms(median(bigRuns)), `median of ${BIG_PARSE_RUNS} (+1 cold run for memory); ${bigText.length} chars, ${bigText.split('\n').length} lines; ${(median(bigRuns) / median(seedRuns)).toFixed(0)}× the seed's time for ${SCALE}× its size; load ${loadNote()}`);
   row(`  ${SCALE}× tasks found`, `${big.tasks.length}/${wantTasks}`, `${big.warnings.length} warnings`);
   row(`  ${SCALE}× parse heap`, mb(parseMem.heapDelta), `retained after GC ${mb(parseMem.retained)}; peak RSS grew ${mb(parseMem.peakRssGrowth)} from ${mb(parseMem.rssBefore)}`);
 
@@ -124,15 +122,6 @@ export async function benchRegistry(): Promise<BenchRow[]> {
     tmp.cleanup();
   }
   return rows;
-}
-
-/** Mean CPU time (user + system) of one run of fn, over n runs after one warm-up. */
-function cpuPerRun(n: number, fn: () => unknown): number {
-  fn();
-  const start = process.cpuUsage();
-  for (let i = 0; i < n; i++) fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000 / n;
 }
 
 function loadNote(): string {
