@@ -252,7 +252,7 @@ function readClause(raw: string, mode: Mode, recurring: boolean, opts: ScheduleO
     }
   }
   // "年内持续推进", "年底前完成", "6月底前": the plan's own year, which the document gives or not.
-  const yearless = /(?<![\d年每度一二三四五六七八九十两个半学])(?:年内|年底前?|年末)|(?<![\d年月每.])(\d{1,2})月(?:(\d{1,2})[日号]|底|末|上旬|中旬|下旬)?(?:前|以前|之前|底前|内|完成)/.exec(text);
+  const yearless = !/月|年[内底末]/.test(text) ? null : /(?<![\d年每度一二三四五六七八九十两个半学])(?:年内|年底前?|年末)|(?<![\d年月每.])(\d{1,2})月(?:(\d{1,2})[日号]|底|末|上旬|中旬|下旬)?(?:前|以前|之前|底前|内|完成)/.exec(text);
   if (yearless && !recurring && !/每年|每季度|每月/.test(text) && (mode === 'schedule' || /前|底|末|内/.test(yearless[0]))) {
     if (issueYear) {
       repairs.push(`"${yearless[0]}" gives no year: read as ${issueYear}, the plan's year${from}`);
@@ -263,7 +263,7 @@ function readClause(raw: string, mode: Mode, recurring: boolean, opts: ScheduleO
     }
   }
   // "本意见印发之日起30日内", "自本方案印发后3个月内": counted from the issue date.
-  const after = /(?:自|从)?(?:本(?:意见|方案|通知|计划|办法|要点|规划|文件|实施方案|工作方案))?(?:印发|下发|发布|公布|实施)(?:之日)?(?:起|后)(\d{1,3}|[一二三四五六七八九十两]{1,3})(个)?(工作日|日|天|周|个月|月|年)(?:内|之内)/.exec(text);
+  const after = !/印发|下发|发布|公布|实施/.test(text) ? null : /(?:自|从)?(?:本(?:意见|方案|通知|计划|办法|要点|规划|文件|实施方案|工作方案))?(?:印发|下发|发布|公布|实施)(?:之日)?(?:起|后)(\d{1,3}|[一二三四五六七八九十两]{1,3})(个)?(工作日|日|天|周|个月|月|年)(?:内|之内)/.exec(text);
   let relative: DateOnly | undefined;
   if (after) {
     const n = /^\d/.test(after[1]) ? Number(after[1]) : chineseCount(after[1]);

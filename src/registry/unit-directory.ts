@@ -77,28 +77,43 @@ const LIST_SEPARATORS = /[、,;\s]/;
 /** Splits "委编办、发改牵头" style lists; runs without separators are split by greedy longest match. */
 export function splitUnitList(dir: UnitDirectory, text: string): UnitListSplit {
   const out: UnitListSplit = { units: [], unknown: [], partial: {} };
-  const add = (name: string) => {
-    if (!out.units.includes(name)) out.units.push(name);
-  };
   for (const raw of listNames(normalizeWidth(text))) {
     const token = raw.replace(/等(?:单位|部门)?$/, '').trim();
     if (!token) continue;
-    const direct = resolveUnit(dir, token);
-    if (direct) {
-      add(direct);
-      continue;
+    const read = readName(dir, token);
+    for (const u of read.units) if (!out.units.includes(u)) out.units.push(u);
+    if (read.unknown) {
+      if (!out.unknown.includes(token)) out.unknown.push(token);
+      if (read.partial) out.partial[token] = read.partial;
     }
-    const seg = segment(dir, token);
-    if (seg.rest.length === 0 && seg.units.length > 0) {
-      seg.units.forEach(add);
-      continue;
-    }
-    // Part of the run matched nothing: the split is a guess, so keep the whole name and say so.
-    add(token);
-    if (!out.unknown.includes(token)) out.unknown.push(token);
-    if (seg.units.length) out.partial[token] = seg.units;
   }
   return out;
+}
+
+interface NameReading {
+  units: string[];
+  unknown: boolean;
+  partial?: string[];
+}
+
+// A plan names the same few dozen units again and again: each written name is read against a directory once.
+const readings = new WeakMap<UnitDirectory, Map<string, NameReading>>();
+
+function readName(dir: UnitDirectory, token: string): NameReading {
+  let cache = readings.get(dir);
+  if (!cache) readings.set(dir, (cache = new Map()));
+  const known = cache.get(token);
+  if (known) return known;
+  let read: NameReading;
+  const direct = resolveUnit(dir, token);
+  if (direct) read = { units: [direct], unknown: false };
+  else {
+    const seg = segment(dir, token);
+    // Part of the run matched nothing: the split is a guess, so keep the whole name and say so.
+    read = seg.rest.length === 0 && seg.units.length > 0 ? { units: seg.units, unknown: false } : { units: [token], unknown: true, ...(seg.units.length ? { partial: seg.units } : {}) };
+  }
+  cache.set(token, read);
+  return read;
 }
 
 /**
@@ -117,7 +132,7 @@ export function listNames(text: string): string[] {
   const out: string[] = [];
   for (const n of names) {
     const prev = out[out.length - 1];
-    if (prev !== undefined && REGION_PART.test(prev.split('、').pop() ?? '') && !n.startsWith('各')) out[out.length - 1] = `${prev}、${n}`;
+    if (prev !== undefined && prev.startsWith('各') && !n.startsWith('各') && REGION_PART.test(prev.slice(prev.lastIndexOf('、') + 1))) out[out.length - 1] = `${prev}、${n}`;
     else if (n) out.push(n);
   }
   return out;
