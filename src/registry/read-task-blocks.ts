@@ -41,6 +41,8 @@ export interface ItemBlock {
   /** The item's words without its number and without inline fields. */
   text: string;
   fields: TaskField[];
+  /** A title with its owners ("一、强化科技创新(区科技局牵头)") and the item's words under it. */
+  headed?: boolean;
 }
 
 /** A paragraph outside every item: preamble, notice points, closing remarks. */
@@ -119,6 +121,8 @@ export function readItemBlocks(document: string): BlockReading {
   let open: ItemBlock | undefined;
   let lastField: TaskField | undefined;
   let blankSinceField = false;
+  /** A blank line since the last line of the open item's words (a closing paragraph stands apart). */
+  let blankSinceText = false;
   /** Inside field lines that belong to no item, reported once. */
   let orphan = false;
   /** A heading that named owners itself; reported if no task follows it. */
@@ -154,6 +158,7 @@ export function readItemBlocks(document: string): BlockReading {
     switch (l.kind) {
       case 'blank':
         blankSinceField = true;
+        blankSinceText = true;
         return;
       case 'chapter':
         close();
@@ -166,12 +171,12 @@ export function readItemBlocks(document: string): BlockReading {
         if (!headingLike(l.rest) || /。$/.test(l.rest)) itemLines.push({ line: lineNo(i), text: snippet(raw) });
         if (isTaskStyle(l.style)) {
           // A differently numbered line inside an item that has no fields yet is a sub-point of it.
-          if (open && open.fields.length === 0 && open.style !== l.style && !endsWithOwners(open.text)) {
+          if (open && open.fields.length === 0 && open.style !== l.style && (open.headed || !endsWithOwners(open.text))) {
             open.text += `\n${raw}`;
             return;
           }
           close();
-          open = { number: l.number, style: l.style, chapter, section, line: lineNo(i), text: l.rest, fields: [] };
+          open = { number: l.number, style: l.style, chapter, section, line: lineNo(i), text: l.rest, fields: [], ...(headedOwners(l.rest) ? { headed: true } : {}) };
           return;
         }
         if (taskRank === 0 || RANK[l.style] < taskRank) {
@@ -190,7 +195,7 @@ export function readItemBlocks(document: string): BlockReading {
           return;
         }
         // Finer numbering: part of the open item's words, or a paragraph of its own.
-        if (open && open.fields.length === 0 && !endsWithOwners(open.text)) open.text += `\n${raw}`;
+        if (open && open.fields.length === 0 && (open.headed || !endsWithOwners(open.text))) open.text += `\n${raw}`;
         else {
           close();
           addOutside(i, raw);
@@ -235,10 +240,12 @@ export function readItemBlocks(document: string): BlockReading {
           return;
         }
         if (open.fields.length === 0) {
-          if (endsWithOwners(open.text)) {
-            close(); // the owner bracket ended the item; this is the document speaking again
+          // The owner bracket ended the item, or (under a titled item) a closing paragraph begins: the document speaks again.
+          if (open.headed ? blankSinceText && CLOSING.test(l.text) : endsWithOwners(open.text)) {
+            close();
             addOutside(i, l.text);
           } else open.text += open.text ? `\n${l.text}` : l.text;
+          blankSinceText = false;
         } else if (lastField && !blankSinceField && !lastField.inline) lastField.value += l.text; // a field value wrapped onto the next line
         else {
           close(); // prose after a finished item (closing remarks) belongs to no task
@@ -292,16 +299,16 @@ function classify(text: string): Line {
  */
 function chooseTaskStyles(lines: Line[]): NumberingStyle[] {
   const count = new Map<NumberingStyle, number>();
-  let current: { style: NumberingStyle; text: string; owned: boolean } | undefined;
+  let current: { style: NumberingStyle; text: string; owned: boolean; headed: boolean } | undefined;
   const settle = () => {
-    if (current && (current.owned || endsWithOwners(current.text) || hasInlineLabel(current.text))) count.set(current.style, (count.get(current.style) ?? 0) + 1);
+    if (current && (current.owned || current.headed || endsWithOwners(current.text) || hasInlineLabel(current.text))) count.set(current.style, (count.get(current.style) ?? 0) + 1);
     current = undefined;
   };
   let paragraphOpen = false;
   for (const l of lines) {
     if (l.kind === 'item') {
       settle();
-      current = { style: l.style, text: l.rest, owned: false };
+      current = { style: l.style, text: l.rest, owned: false, headed: !!headedOwners(l.rest) };
       paragraphOpen = true;
     } else if (l.kind === 'field') {
       if (current) current.owned = true;
@@ -366,6 +373,18 @@ function endsWithOwners(text: string): boolean {
   return !!group && (LABEL_ONE.test(group.inner) || isOwnerBracket(group.inner));
 }
 
+/** "强化科技创新(区科技局牵头)": a title (short, one phrase) whose bracket names its owners; its words follow it. */
+function headedOwners(first: string): { words: string; inner: string } | undefined {
+  const t = body(first);
+  const group = trailingGroup(t);
+  if (!group || !(LABEL_ONE.test(group.inner) || isOwnerBracket(group.inner))) return undefined;
+  const words = t.slice(0, group.start).trim();
+  return words && words.length <= 40 && !/[。;,]/.test(words) ? { words, inner: group.inner } : undefined;
+}
+
+/** A paragraph addressed to everyone, after the items: "各单位要…", "请于…", "本方案自…起施行". */
+const CLOSING = /^(?:各|请|本(?:方案|意见|通知|措施|举措|政策|办法|细则|计划|要点)|以上|上述)/;
+
 function hasInlineLabel(text: string): boolean {
   const at = LABEL_ONE.exec(text);
   return !!at && at.index > 0;
@@ -377,6 +396,15 @@ function hasInlineLabel(text: string): boolean {
  */
 function finishInline(block: ItemBlock): ItemBlock {
   if (block.fields.length) return block;
+  if (block.headed) {
+    const [first, ...rest] = block.text.split('\n');
+    const headed = headedOwners(first);
+    if (headed) {
+      const inner = headed.inner.trim();
+      const fields = LABEL_ONE.test(inner) ? splitTopLevel(inner, /[;]/).flatMap((part) => splitFields(part)) : [{ kind: 'owners' as const, value: inner }];
+      return { ...block, text: [headed.words, ...rest].join('\n'), fields: fields.map((f) => ({ ...f, line: block.line, inline: true })) };
+    }
+  }
   const text = body(block.text);
   const group = trailingGroup(text);
   if (group) {

@@ -84,6 +84,28 @@ describe('numbering', () => {
     expect(plan.tasks[0].text).toBe('健全依法决策机制。一是完善程序;二是制定目录。');
   });
 
+  it('a title carrying its owners ("一、强化科技创新(区科技局牵头)") is a task with the words and measures under it', () => {
+    const plan = parsePlan(
+      doc(
+        '一、强化科技创新(区科技局牵头)',
+        '推进创新链产业链深度融合。',
+        '(一)加强科创平台建设。2025年底前新建省级平台2家。',
+        '(二)支持企业研发。',
+        '二、扩大有效投资(区发改局牵头)',
+        '(一)加快重大项目建设。',
+        '',
+        '各乡镇、各部门要于2025年12月20日前报送落实情况。',
+      ),
+    );
+    expect(plan.tasks.map((t) => [t.number, t.leadUnits, t.milestones.map(when)])).toEqual([
+      [1, ['区科技局'], ['2025-12-31']],
+      [2, ['区发改局'], []],
+    ]);
+    expect(plan.tasks[0].text).toBe('强化科技创新\n推进创新链产业链深度融合。\n(一)加强科创平台建设。2025年底前新建省级平台2家。\n(二)支持企业研发。');
+    expect(plan.tasks[1].text).not.toContain('报送');
+    expect(plan.planMilestones).toEqual([expect.objectContaining({ due: '2025-12-20', units: ['各乡镇', '各部门'] })]);
+  });
+
   it('numbered goals and 保障措施 among the tasks are not tasks and not warnings', () => {
     const plan = parsePlan(
       doc(
