@@ -61,7 +61,7 @@ export interface BlockReading {
   firstLeadsRule?: { line: number; source: string };
   /** The numbering the tasks use (empty when no numbered item names an owner). */
   taskStyles: NumberingStyle[];
-  /** Numbered lines that read like items, for the error of a document without tasks. */
+  /** The first three numbered lines that read like items, for the error of a document without tasks. */
   itemLines: { line: number; text: string }[];
 }
 
@@ -168,7 +168,8 @@ export function readItemBlocks(document: string): BlockReading {
         return;
       case 'item': {
         const raw = expanded[i].text;
-        if (!headingLike(l.rest) || /。$/.test(l.rest)) itemLines.push({ line: lineNo(i), text: snippet(raw) });
+        // Only the first three are ever quoted.
+        if (itemLines.length < 3 && (!headingLike(l.rest) || /。$/.test(l.rest))) itemLines.push({ line: lineNo(i), text: snippet(raw) });
         if (isTaskStyle(l.style)) {
           // A differently numbered line inside an item that has no fields yet is a sub-point of it.
           if (open && open.fields.length === 0 && open.style !== l.style && (open.headed || !endsWithOwners(open.text))) {
