@@ -127,9 +127,9 @@ function directoryFit(dir: UnitDirectory, blocks: ItemBlock[]): { applies: boole
   if (dir.units.length === 0) return { applies: true, known: 0, total: 0 };
   let known = 0;
   let total = 0;
-  // The first few hundred names decide it; a long plan does not need every name looked up twice.
+  // The first hundred names decide it; a long plan does not need every name looked up twice.
   for (const b of blocks) {
-    if (total >= 300) break;
+    if (total >= 100) break;
     for (const f of b.fields) {
       if (f.kind === 'schedule') continue;
       const o = readOwnerText(f.value);

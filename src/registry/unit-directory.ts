@@ -122,20 +122,23 @@ function readName(dir: UnitDirectory, token: string): NameReading {
  * "各区、县(市)政府" and "各省、自治区、直辖市人民政府" are one collective name, so a bare "各区" runs on.
  */
 export function listNames(text: string): string[] {
-  const names = splitTopLevel(text, LIST_SEPARATORS).flatMap((t) =>
-    !JOINING.test(t)
-      ? [t]
-      : splitTopLevel(t.replace(/(?<!高|平|中|初)等(?=[^)）]+$)/g, '\u0000').replace(/(?:以及|及)(?=.)/g, '\u0000').replace(/和(?=各)/g, '\u0000'), /\u0000/).map((n) =>
-          n.replace(/^(?:和|与|以及|及)/, '').trim(),
-        ),
-  );
   const out: string[] = [];
-  for (const n of names) {
-    const prev = out[out.length - 1];
-    if (prev !== undefined && prev.startsWith('各') && !n.startsWith('各') && REGION_PART.test(prev.slice(prev.lastIndexOf('、') + 1))) out[out.length - 1] = `${prev}、${n}`;
-    else if (n) out.push(n);
+  for (const t of splitTopLevel(text, LIST_SEPARATORS)) {
+    if (!JOINING.test(t)) push(out, t);
+    else {
+      const joined = t.replace(/(?<!高|平|中|初)等(?=[^)）]+$)/g, '\u0000').replace(/(?:以及|及)(?=.)/g, '\u0000').replace(/和(?=各)/g, '\u0000');
+      for (const n of splitTopLevel(joined, /\u0000/)) push(out, n.replace(/^(?:和|与|以及|及)/, '').trim());
+    }
   }
   return out;
+}
+
+/** Appends a name; a bare "各区"/"各省" before it runs on into it ("各区、县(市)政府"). */
+function push(out: string[], n: string): void {
+  if (!n) return;
+  const prev = out[out.length - 1];
+  if (prev !== undefined && prev.startsWith('各') && !n.startsWith('各') && REGION_PART.test(prev.slice(prev.lastIndexOf('、') + 1))) out[out.length - 1] = `${prev}、${n}`;
+  else out.push(n);
 }
 
 const JOINING = /[等及和]/;
