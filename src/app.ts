@@ -7,6 +7,7 @@ import type { LarkGateway } from './chat/gateway.ts';
 import { openDb, type Db } from './store/db.ts';
 import { createRegistryRepo } from './store/registry-repo.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
+import { createMetaRepo, META_UNITS_VERSION } from './store/meta-repo.ts';
 import { importRegistry, describeImport } from './jobs/import-registry.ts';
 import { queueReminders, type QueueResult } from './jobs/queue-reminders.ts';
 import { queueSupervision, type SupervisionResult } from './jobs/queue-supervision.ts';
@@ -36,6 +37,8 @@ export interface AppDeps {
 
 export interface App {
   db: Db;
+  /** The supervising office's canonical unit name (DUBAN_OFFICE_UNIT may name it by any alias). */
+  officeUnit: string;
   policy: ReminderPolicy;
   calendar: WorkCalendar;
   inbound: ReturnType<typeof createInboundPipeline>;
@@ -70,7 +73,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, clock, logger, gateway } = deps;
   const db = await openDb(config.databaseUrl);
   const { policy, calendar } = loadScheduleData(config);
-  await createUnitRepo(db).ensure(config.officeUnit);
+  const officeUnit = await createUnitRepo(db).resolveOffice(config.officeUnit);
+  // Databases from before the units cache have no version stamp yet: give them one (see unit-repo).
+  const meta = createMetaRepo(db);
+  if (!(await meta.get(META_UNITS_VERSION))) await meta.bump(META_UNITS_VERSION);
   const limiter = deps.limiter ?? createRateLimiter({ limits: config.rateLimits });
 
   // One pass at a time in this process. A call while a pass runs asks for one more pass after it, so
@@ -99,7 +105,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     tz: config.tz,
     admins: config.admins,
-    officeUnit: config.officeUnit,
+    officeUnit,
     botOpenId: deps.botOpenId,
     groupsOf: deps.groupsOf,
     userName: deps.userName,
@@ -109,16 +115,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     processDelayMs: config.inboundDelayMs,
   });
 
-  const scheduleDeps = { db, policy, calendar, tz: config.tz, officeUnit: config.officeUnit, logger };
+  const scheduleDeps = { db, policy, calendar, tz: config.tz, officeUnit, logger };
 
   return {
     db,
+    officeUnit,
     policy,
     calendar,
     inbound,
     async schedulerPass(now = clock.now()) {
       const queued = await queueReminders(scheduleDeps, now);
-      const supervision = await queueSupervision(scheduleDeps, now);
+      const supervision = await queueSupervision(scheduleDeps, now, queued.office);
       const dispatched = await dispatch();
       return { queued, supervision, dispatched };
     },

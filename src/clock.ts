@@ -70,9 +70,14 @@ export function isValidDay(day: string): boolean {
 
 export { dayjs };
 
+/** The process clock: real time, or (DUBAN_NOW) real time shifted to start at a given instant. */
+export function processClock(startAt?: Date): Clock & { setNow(t: Date): void } {
+  return offsetClock(systemClock, startAt);
+}
+
 /** Real time shifted by an offset: the console's `/now` moves it without stopping it. */
-export function offsetClock(base: Clock = systemClock): Clock & { setNow(t: Date): void; reset(): void } {
-  let offset = 0;
+export function offsetClock(base: Clock = systemClock, startAt?: Date): Clock & { setNow(t: Date): void; reset(): void } {
+  let offset = startAt ? startAt.getTime() - base.now().getTime() : 0;
   return {
     now: () => new Date(base.now().getTime() + offset),
     setNow: (t) => { offset = t.getTime() - base.now().getTime(); },

@@ -43,6 +43,13 @@ const EnvSchema = z.object({
   // Test knob: delay between acking an inbound message and processing it (crash-window tests).
   DUBAN_INBOUND_DELAY_MS: opt(z.coerce.number().int().min(0).max(600_000).default(0)),
   LOG_LEVEL: opt(z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+  // Rehearsals, demos and tests: the clock starts at this instant and runs on from there.
+  DUBAN_NOW: opt(
+    z
+      .string()
+      .refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), 'expected an ISO time such as 2027-02-22T09:30:00+08:00')
+      .optional(),
+  ),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -72,6 +79,8 @@ export interface Config {
   rateLimits: { appPerSecond: number; appPerMinute: number; chatPerSecond: number };
   inboundDelayMs: number;
   logLevel: Env['LOG_LEVEL'];
+  /** DUBAN_NOW: where the clock starts (it runs on from there); undefined = the real time. */
+  startAt?: Date;
 }
 
 /** Reads .env (if present) without overriding variables already set, like dotenv. */
@@ -125,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     inboundDelayMs: e.DUBAN_INBOUND_DELAY_MS,
     logLevel: e.LOG_LEVEL,
+    ...(e.DUBAN_NOW ? { startAt: new Date(e.DUBAN_NOW) } : {}),
   });
 }

@@ -1,22 +1,22 @@
 // Composition root: config → app → transport (Lark or the local console) → cron.
 import cron, { type ScheduledTask } from 'node-cron';
 import { loadConfig, readDotEnv, type Config } from './config.ts';
-import { offsetClock, systemClock } from './clock.ts';
+import { processClock, type Clock } from './clock.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AppError } from './errors.ts';
 import { createApp, ensureRegistry, type App } from './app.ts';
 import { openDb } from './store/db.ts';
 import { createConsoleGateway } from './chat/console-gateway.ts';
-import { createConsoleChat, localChatOf } from './chat/console-chat.ts';
+import { createConsoleChat } from './chat/console-chat.ts';
 import type { LarkReceiver } from './chat/lark-receiver.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
 import { createGroupsOf } from './chat/lark-membership.ts';
 import { createUserNames } from './chat/user-names.ts';
 
-async function bootRegistry(config: Config, logger: Logger): Promise<void> {
+async function bootRegistry(config: Config, clock: Clock, logger: Logger): Promise<void> {
   const db = await openDb(config.databaseUrl);
   try {
-    const lines = await ensureRegistry(db, config, systemClock, logger);
+    const lines = await ensureRegistry(db, config, clock, logger);
     if (lines) for (const l of lines) process.stdout.write(l + '\n');
   } finally {
     await db.$disconnect();
@@ -35,17 +35,17 @@ function startCron(config: Config, app: App, logger: Logger, now: () => Date): S
   );
 }
 
-async function runLocal(config: Config, logger: Logger): Promise<void> {
-  const clock = offsetClock();
+async function runLocal(config: Config, clock: ReturnType<typeof processClock>, logger: Logger): Promise<void> {
   const interactive = process.stdin.isTTY === true;
   const write = (t: string) => process.stdout.write(t.endsWith('\n') || t.endsWith('> ') ? t : t + '\n');
-  let currentChat: string | null = null;
-  const gateway = createConsoleGateway({ currentChat: () => currentChat, write });
+  // The console shows the chat you are in in full, other chats' messages in one line each.
+  let chat: ReturnType<typeof createConsoleChat> | undefined;
+  const gateway = createConsoleGateway({ currentChat: () => chat?.currentChat() ?? null, write });
   const app = await createApp({ config, clock, logger, gateway });
-  const chat = createConsoleChat({
+  chat = createConsoleChat({
     db: app.db,
     tz: config.tz,
-    officeUnit: config.officeUnit,
+    officeUnit: app.officeUnit,
     policy: app.policy,
     calendar: app.calendar,
     now: () => clock.now(),
@@ -57,27 +57,21 @@ async function runLocal(config: Config, logger: Logger): Promise<void> {
   const units = await createUnitRepo(app.db).list();
   const first = units.find((u) => u.name === '区司法局') ?? units[0];
   write(await chat.enter(first.name));
-  currentChat = localChatOf(chat.state.unit);
-  const origEnter = chat.enter;
-  chat.enter = async (name: string) => {
-    const r = await origEnter(name);
-    currentChat = localChatOf(chat.state.unit);
-    return r;
-  };
   write(
     `督办 Duban — local console (no LARK_APP_ID). ${bound ? `${bound} units got a local chat. ` : ''}` +
       `Type 帮助 / help for commands, /help for console controls, /now 2027-02-25 to move the clock.`,
   );
   await app.schedulerPass(clock.now());
   const task = interactive ? startCron(config, app, logger, () => clock.now()) : null;
-  await chat.run(process.stdin, interactive);
+  // Piped input ends only when every line is answered and every queued message is printed.
+  await chat.run(process.stdin, interactive, async () => void (await app.dispatch()));
   await task?.stop();
   await app.close();
 }
 
 const BOT_IDENTITY_RETRY_MS = 60_000;
 
-async function runLark(config: Config, logger: Logger): Promise<void> {
+async function runLark(config: Config, clock: Clock, logger: Logger): Promise<void> {
   if (config.lark.mode === 'local') return;
   const lark = config.lark;
   // The SDK is loaded only when Lark is configured: it alone adds ~110 MB to the resident set.
@@ -88,7 +82,7 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
   let receiver: LarkReceiver | null = null;
   const app = await createApp({
     config,
-    clock: systemClock,
+    clock,
     logger,
     gateway,
     botOpenId: () => botOpenId,
@@ -120,7 +114,7 @@ async function runLark(config: Config, logger: Logger): Promise<void> {
   // Messages stored before a crash or restart are processed now; then one scheduler pass.
   await app.inbound.processPending();
   await app.schedulerPass();
-  const task = startCron(config, app, logger, () => systemClock.now());
+  const task = startCron(config, app, logger, () => clock.now());
   const stop = async () => {
     await task.stop();
     await receiver?.close();
@@ -135,9 +129,10 @@ async function main(): Promise<void> {
   readDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.lark.mode === 'local' && config.logLevel === 'info' ? 'warn' : config.logLevel);
-  await bootRegistry(config, logger);
-  if (config.lark.mode === 'local') await runLocal(config, logger);
-  else await runLark(config, logger);
+  const clock = processClock(config.startAt);
+  await bootRegistry(config, clock, logger);
+  if (config.lark.mode === 'local') await runLocal(config, clock, logger);
+  else await runLark(config, clock, logger);
 }
 
 main().catch((e) => {

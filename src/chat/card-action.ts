@@ -16,6 +16,8 @@ import { isAdmin, loadWorld, roleOf, tasksOfUnits } from './commands/scope.ts';
 import { reminderCard, receiptKey, type ReminderItem, type Receipt } from './cards/reminder-card.ts';
 
 export interface CardAction {
+  /** Lark's event id of the click: a click processed twice records its report once. */
+  eventId?: string;
   openId: string;
   /** Shown as the reporter when Lark's callback carries it (it usually does not). */
   name?: string;
@@ -43,6 +45,7 @@ export const ReminderActionValueSchema = z.object({
   occ: Day,
   day: Day,
   slot: z.coerce.number().int().min(0).max(500).default(0),
+  keep: z.boolean().optional(),
 });
 
 const FormText = z.union([z.string(), z.number()]).transform(String).optional();
@@ -111,11 +114,14 @@ export async function handleCardAction(ctx: ChatContext, action: CardAction): Pr
     chatId: action.chatId,
     via: 'card',
     messageId: action.messageId,
+    dedupeKey: action.eventId ? `card:${action.eventId}` : null,
     milestoneKey: v.mk,
     occurrence: v.occ,
     at: ctx.now,
   });
 
+  // The office's daily card also lists overdue items and the digest: the toast says it, the card stays.
+  if (v.keep) return { toast: { type: 'success', content: c.toastRecorded(task.number, unit.name) } };
   // Redraw: what is still due for the unit within the blue window (or overdue), plus the item just reported.
   const world = await loadWorld(ctx);
   const items: ReminderItem[] = [];

@@ -23,7 +23,7 @@ export interface ConsoleChatDeps {
   calendar?: WorkCalendar;
   now(): Date;
   setNow(t: Date): void;
-  schedulerPass(now: Date): Promise<{ queued: { queued: number; cards: number; unbound: unknown[] } }>;
+  schedulerPass(now: Date): Promise<{ queued: { queued: number; cards: number; unbound: unknown[] }; supervision?: { office: string; escalations: number } }>;
   write(text: string): void;
 }
 
@@ -48,7 +48,9 @@ function showReply(reply: Reply): string {
 }
 
 export function createConsoleChat(deps: ConsoleChatDeps) {
-  const state = { unit: '', admin: true, seq: 0 };
+  // Message ids unique across console sessions: a report is recorded once per message (msg:<id>).
+  const session = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const state = { unit: '', chatId: '', admin: true, seq: 0 };
   const units = createUnitRepo(deps.db);
 
   /** In the console every unit speaks in a local chat of its own, bound on first use. */
@@ -58,7 +60,8 @@ export function createConsoleChat(deps: ConsoleChatDeps) {
     if (m.kind === 'ambiguous') return `「${unitName}」可指：${m.candidates.join('、')}，请写全称。`;
     if (!m.unit.chatId) await units.bind(m.unit.name, localChatOf(m.unit.name), { actor: CONSOLE_USER, source: 'console' });
     state.unit = m.unit.name;
-    return `你现在在「${m.unit.name}」的群里 (chat ${m.unit.chatId ?? localChatOf(m.unit.name)})。`;
+    state.chatId = m.unit.chatId ?? localChatOf(m.unit.name);
+    return `你现在在「${m.unit.name}」的群里 (chat ${state.chatId})。`;
   }
 
   async function bindAllLocal(): Promise<number> {
@@ -92,7 +95,8 @@ export function createConsoleChat(deps: ConsoleChatDeps) {
           if (!t.isValid()) return `「${arg}」不是日期。用法：/now 2027-02-25 或 /now "2027-02-25 10:00"`;
           deps.setNow(t.toDate());
           const r = await deps.schedulerPass(t.toDate());
-          return `时钟已调到 ${t.format('YYYY-MM-DD HH:mm')}：本次排程 ${r.queued.queued} 条提醒，${r.queued.cards} 张卡片${r.queued.unbound.length ? `，${r.queued.unbound.length} 条因单位未绑定群未发` : ''}。`;
+          const office = r.supervision?.office === 'queued' ? 1 : 0;
+          return `时钟已调到 ${t.format('YYYY-MM-DD HH:mm')}：本次排程 ${r.queued.queued} 条提醒，${r.queued.cards + office} 张卡片${office ? '（含督办日报）' : ''}${r.queued.unbound.length ? `，${r.queued.unbound.length} 条因单位未绑定群未发` : ''}。`;
         }
         case 'help':
           return '/unit 单位名 切换单位 · /admin 切换管理员 · /now 日期 调整时钟并运行一次排程 · /units 单位列表 · /quit 退出；其余输入与飞书中相同，例如「我的任务」「任务 68」「进度 68 60% 已完成初稿」「帮助」';
@@ -100,7 +104,7 @@ export function createConsoleChat(deps: ConsoleChatDeps) {
           return `未知的控制命令 /${cmd}，发送 /help 查看。`;
       }
     }
-    const chatId = localChatOf(state.unit);
+    const chatId = state.chatId;
     const reply = await routeMessage(
       {
         db: deps.db,
@@ -118,7 +122,7 @@ export function createConsoleChat(deps: ConsoleChatDeps) {
         senderName: '控制台用户',
         text,
         mentionsBot: true,
-        messageId: `local_in_${++state.seq}`,
+        messageId: `local_in_${session}_${++state.seq}`,
       },
     );
     return reply ? showReply(reply) : null;
@@ -126,31 +130,54 @@ export function createConsoleChat(deps: ConsoleChatDeps) {
 
   return {
     state,
+    /** The chat of the unit you speak for now. */
+    currentChat: () => state.chatId || null,
     enter,
     bindAllLocal,
     handleLine,
-    /** Reads lines until end of input (piped input: answers each line, then resolves). */
-    run(input: NodeJS.ReadableStream, prompt: boolean): Promise<void> {
+    /**
+     * Reads lines until end of input and answers each, in order, one at a time: a line typed while a
+     * scheduler pass (or the previous answer) is still running waits its turn and is never dropped.
+     * Resolves only when every line has been answered and `drain` (the outbox) has printed what was
+     * queued, so piped input ends with everything on screen.
+     */
+    run(input: NodeJS.ReadableStream, prompt: boolean, drain: () => Promise<void> = async () => undefined): Promise<void> {
       const rl = readline.createInterface({ input, terminal: false });
       let chain = Promise.resolve();
-      return new Promise((resolve) => {
+      let quit = false;
+      let ignored = 0;
+      const answer = async (line: string) => {
+        if (quit) {
+          ignored++;
+          return;
+        }
+        if (line.trim() === '/quit') {
+          quit = true;
+          rl.close();
+          return;
+        }
+        try {
+          const out = await handleLine(line);
+          if (out) deps.write(out + '\n');
+        } catch (e) {
+          deps.write(`出错了：${(e as Error).message}\n`);
+        }
         if (prompt) deps.write(`[${state.unit}] > `);
-        rl.on('line', (line) => {
-          chain = chain.then(async () => {
-            if (line.trim() === '/quit') {
-              rl.close();
-              return;
-            }
-            try {
-              const out = await handleLine(line);
-              if (out) deps.write(out + '\n');
-            } catch (e) {
-              deps.write(`出错了：${(e as Error).message}\n`);
-            }
-            if (prompt) deps.write(`[${state.unit}] > `);
-          });
+      };
+      if (prompt) deps.write(`[${state.unit}] > `);
+      // 'line' for the last line without a newline still comes before 'close'.
+      rl.on('line', (line) => {
+        chain = chain.then(() => answer(line));
+      });
+      return new Promise((resolve, reject) => {
+        rl.on('close', () => {
+          chain
+            .then(drain)
+            .then(() => {
+              if (ignored) deps.write(`(/quit 之后的 ${ignored} 行未处理 ignored after /quit)\n`);
+            })
+            .then(resolve, reject);
         });
-        rl.on('close', () => void chain.then(resolve));
       });
     },
   };

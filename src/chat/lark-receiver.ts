@@ -27,7 +27,32 @@ export interface LarkReceiverOptions {
   health: () => Promise<object>;
   /** ws mode: how long start-up waits for the first connection before going on (it keeps retrying). Default 15 s. */
   readyTimeoutMs?: number;
+  /** Webhook request limits (defaults: WEBHOOK_LIMITS). */
+  limits?: Partial<WebhookLimits>;
+  /** Milliseconds since epoch, for the signed timestamp's freshness (tests step it). Default Date.now. */
+  now?: () => number;
 }
+
+export interface WebhookLimits {
+  /** Largest body accepted (Lark's events are a few KB). */
+  bodyBytes: number;
+  /** A signed request whose X-Lark-Request-Timestamp is further off than this is refused (a replay). */
+  replayWindowMs: number;
+  /** Time allowed for a client to send the request headers (slow-loris). */
+  headersTimeoutMs: number;
+  /** Time allowed for the whole request, body included. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  idleTimeoutMs: number;
+}
+
+export const WEBHOOK_LIMITS: Readonly<WebhookLimits> = Object.freeze({
+  bodyBytes: 1024 * 1024,
+  replayWindowMs: 5 * 60_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+  idleTimeoutMs: 5_000,
+});
 
 export interface LarkReceiver {
   close(): Promise<void>;
@@ -36,7 +61,6 @@ export interface LarkReceiver {
   status(): string;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const APP_ID_FOR_WS = /^cli_[0-9a-fA-F]{16}$/;
 
 class HttpError extends Error {
@@ -55,14 +79,20 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      reject(new HttpError(413, `body of ${declared} bytes is over the ${maxBytes}-byte limit`));
+      req.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'body too large'));
+      if (size > maxBytes) {
+        reject(new HttpError(413, `body over the ${maxBytes}-byte limit`));
         req.destroy();
         return;
       }
@@ -213,9 +243,28 @@ async function startWs(opts: LarkReceiverOptions): Promise<LarkReceiver> {
 
 type Json = Record<string, unknown>;
 
+/** Nonces of signed requests seen within the replay window: a second request with one is a replay. */
+function createNonceCache(windowMs: number) {
+  const seen = new Map<string, number>();
+  return {
+    /** False when the nonce was seen within the window. */
+    add(nonce: string, now: number): boolean {
+      if (seen.size > 1000) for (const [n, until] of seen) if (until < now) seen.delete(n);
+      const until = seen.get(nonce);
+      if (until !== undefined && until >= now) return false;
+      // Kept twice the window: a request is fresh for `window` either side of its own timestamp.
+      seen.set(nonce, now + 2 * windowMs);
+      return true;
+    },
+  };
+}
+
 async function startWebhook(opts: LarkReceiverOptions): Promise<LarkReceiver> {
   const { encryptKey, verificationToken } = opts.lark;
   const log = opts.logger.child({ component: 'lark-webhook' });
+  const limits: WebhookLimits = { ...WEBHOOK_LIMITS, ...opts.limits };
+  const now = opts.now ?? Date.now;
+  const nonces = createNonceCache(limits.replayWindowMs);
   if (!encryptKey && !verificationToken) {
     log.warn('webhook mode without LARK_ENCRYPT_KEY or LARK_VERIFICATION_TOKEN: requests cannot be authenticated');
   }
@@ -251,11 +300,22 @@ async function startWebhook(opts: LarkReceiverOptions): Promise<LarkReceiver> {
     const nonce = header(req, 'x-lark-request-nonce') ?? '';
     const signature = header(req, 'x-lark-signature');
 
+    // The signature binds timestamp and nonce: a captured request sent again is refused, once seen
+    // or once stale (Lark signs every delivery, retries included, afresh).
+    const fresh = () => {
+      const sentAt = Number(timestamp) * 1000;
+      if (!Number.isFinite(sentAt) || Math.abs(now() - sentAt) > limits.replayWindowMs) {
+        throw new HttpError(401, `request timestamp ${timestamp || '(none)'} is more than ${limits.replayWindowMs / 60_000} min off`);
+      }
+      if (!nonce || !nonces.add(nonce, now())) throw new HttpError(409, 'request nonce seen before (a replay)');
+    };
+
     if (isLegacyCard) {
       // Old card callbacks: sha1(timestamp + nonce + verificationToken + body); their `token` is the card token.
       if (verificationToken) {
         const expected = crypto.createHash('sha1').update(timestamp + nonce + verificationToken + rawBody).digest('hex');
         if (!signature || !safeEqual(expected, signature)) throw new HttpError(401, 'bad card callback signature');
+        fresh();
       }
       return plain;
     }
@@ -265,6 +325,7 @@ async function startWebhook(opts: LarkReceiverOptions): Promise<LarkReceiver> {
     if (encryptKey && !(isChallenge && (encrypted || signature === undefined))) {
       const expected = crypto.createHash('sha256').update(timestamp + nonce + encryptKey + rawBody).digest('hex');
       if (!signature || !safeEqual(expected, signature)) throw new HttpError(401, 'bad signature');
+      fresh();
     }
     if (verificationToken) {
       const headerObj = plain.header as { token?: unknown } | undefined;
@@ -279,10 +340,10 @@ async function startWebhook(opts: LarkReceiverOptions): Promise<LarkReceiver> {
   async function handleCallback(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
     let plain: Json;
     try {
-      plain = verify(req, await readBody(req), path);
+      plain = verify(req, await readBody(req, limits.bodyBytes), path);
     } catch (e) {
       const status = e instanceof HttpError ? e.status : 400;
-      log.warn('rejected lark callback', { path, status, reason: (e as Error).message });
+      log.warn('rejected lark callback', { path, status, reason: (e as Error).message, remote: req.socket.remoteAddress });
       sendJson(res, status, { code: status, msg: (e as Error).message });
       return;
     }
@@ -302,7 +363,8 @@ async function startWebhook(opts: LarkReceiverOptions): Promise<LarkReceiver> {
     }
   }
 
-  const server = http.createServer((req, res) => {
+  // Node checks the header and request deadlines on this interval (default 30 s): often enough to hold them.
+  const server = http.createServer({ connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headersTimeoutMs / 2)) }, (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz') {
       if (req.method === 'GET') void handleHealth(opts, res, log);
@@ -313,6 +375,17 @@ async function startWebhook(opts: LarkReceiverOptions): Promise<LarkReceiver> {
     } else {
       sendJson(res, 404, { error: 'not found' });
     }
+  });
+  // Slow clients: headers and the whole request must arrive in time; idle keep-alives are closed.
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.idleTimeoutMs;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT';
+    const status = timeout ? 408 : 400;
+    log.warn('rejected lark callback', { status, reason: timeout ? 'request not received in time (slow client)' : `bad request: ${err.code ?? err.message}`, remote: (socket as import('node:net').Socket).remoteAddress });
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${timeout ? 'Request Timeout' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
   });
   const port = await listen(server, opts.port, opts.host);
   log.info('lark webhook listening', { port });

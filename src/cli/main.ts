@@ -1,6 +1,6 @@
 // `npm run cli -- …` / `npx duban …`
 import { loadConfig, readDotEnv } from '../config.ts';
-import { systemClock } from '../clock.ts';
+import { processClock } from '../clock.ts';
 import { createLogger } from '../log.ts';
 import { AppError } from '../errors.ts';
 import { createCliContext } from './context.ts';
@@ -10,7 +10,7 @@ import { runCli } from './run-cli.ts';
 readDotEnv();
 try {
   const config = loadConfig();
-  const ctx = createCliContext(config, systemClock, processIo, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
+  const ctx = createCliContext(config, processClock(config.startAt), processIo, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
   process.exitCode = await runCli(process.argv.slice(2), ctx);
 } catch (e) {
   process.stderr.write(`duban: ${e instanceof AppError ? e.message : (e as Error).stack}\n`);

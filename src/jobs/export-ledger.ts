@@ -35,6 +35,8 @@ export interface LedgerExport {
 const ACTION_WORD: Record<string, string> = { bind: '绑定群聊', import: '导入方案', progress: '报送进展', liaison: '登记联络人', admin: '管理操作' };
 const SENT_WORD: Record<string, string> = {
   reminders: '发送提醒',
+  office: '发送督办日报',
+  // Kinds of databases from before the office's cards were merged into one a day.
   'office-overdue': '发送逾期清单',
   digest: '发送督办周报',
   escalation: '发送红灯升级',

@@ -1,10 +1,13 @@
-// Lark event → stored (deduped on event_id and message_id) → acknowledged → processed from the store:
-// router → command → reply into the outbox, all in one transaction. A crash after the ack loses nothing
-// (the row is still 'received' and the next start processes it); a crash mid-way rolls back cleanly.
+// Lark event → stored (deduped on event_id and message_id) → acknowledged → processed by a worker:
+// claim → router → command → reply into the outbox → done. Storing is one short insert that never waits
+// for another message's processing, so the ack keeps Lark's pace. Processing holds no transaction:
+// every effect is idempotent per message (a progress report keyed msg:<message id>, the reply keyed
+// reply:<event id>), so a crash at any point is repaired by processing the message again: a row still
+// 'received', or 'processing' with a claim older than the lease, is taken up by the next pass.
 import type { Db } from '../store/db.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
-import { toCardAction, toInboundMessage, type InboundMessage } from '../chat/inbound.ts';
+import { flattenIfEnvelope, toCardAction, toInboundMessage, type InboundMessage } from '../chat/inbound.ts';
 import { routeMessage, type ChatContext, type ChatMessage, type Reply } from '../chat/router.ts';
 import { handleCardAction, type CardActionResult } from '../chat/card-action.ts';
 import { createInboundRepo } from '../store/inbound-repo.ts';
@@ -15,6 +18,10 @@ import type { WorkCalendar } from '../schedule/calendar.ts';
 
 // A message whose processing keeps throwing is parked as 'failed' (visible, never silently dropped).
 export const MAX_INBOUND_ATTEMPTS = 5;
+/** A claim older than this belongs to a worker that died (or a replica that stopped): another takes it. */
+export const INBOUND_LEASE_MS = 60_000;
+/** Messages processed at once. Different chats only: one chat's messages are processed in order. */
+export const DEFAULT_INBOUND_WORKERS = 4;
 // How long a card callback waits for the reporter's name (its whole answer must be under Lark's 3 s).
 const NAME_WAIT_MS = 500;
 const PENDING_PAGE = 100;
@@ -37,6 +44,16 @@ export interface InboundDeps {
   onQueued?: () => void;
   /** Test knob (DUBAN_INBOUND_DELAY_MS): wait this long between the ack and processing. Default 0. */
   processDelayMs?: number;
+  /** Messages processed at once (different chats). Default DEFAULT_INBOUND_WORKERS. */
+  workers?: number;
+}
+
+interface QueuedRow {
+  id: number;
+  eventId: string;
+  /** The lane: messages of one chat are processed one at a time, in arrival order. */
+  chatId: string;
+  payload: string;
 }
 
 export function toOutboxMessage(reply: Reply): OutboxMessage {
@@ -58,16 +75,15 @@ export function toCallbackResponse(res: CardActionResult): object {
 export function createInboundPipeline(deps: InboundDeps) {
   const repo = createInboundRepo(deps.db);
   const log = deps.logger.child({ component: 'inbound' });
-  let running: Promise<number> | null = null;
-  let again = false;
+  const workers = Math.max(1, deps.workers ?? DEFAULT_INBOUND_WORKERS);
 
-  const chatContext = (db: Db, groups?: { openId: string; chatIds: string[] }): ChatContext => ({
-    db,
+  const chatContext = (groups?: { openId: string; chatIds: string[] }): ChatContext => ({
+    db: deps.db,
     now: deps.clock.now(),
     tz: deps.tz,
     admins: deps.admins,
     officeUnit: deps.officeUnit,
-    // Asked of Lark before the transaction (see processOne), so no network call holds the database.
+    // Asked of Lark before routing (see processOne), so routing itself makes no network call.
     groupsOf: groups ? async (openId) => (openId === groups.openId ? groups.chatIds : []) : undefined,
     policy: deps.policy,
     calendar: deps.calendar,
@@ -93,113 +109,159 @@ export function createInboundPipeline(deps: InboundDeps) {
     return msg;
   }
 
-  async function processOne(row: { id: number; eventId: string; payload: string }): Promise<void> {
-    const parsed = toInboundMessage(JSON.parse(row.payload), deps.botOpenId?.());
-    const elog = log.child({ eventId: row.eventId });
-    if ('ignored' in parsed) {
-      await repo.markDone(row.id, deps.clock.now());
-      return;
+  /** One message: claimed (or left to whoever has it), routed, answered into the outbox, marked done. */
+  async function processOne(row: QueuedRow): Promise<boolean> {
+    const elog = log.child({ eventId: row.eventId, chat: row.chatId });
+    if (!(await repo.claim(row.id, deps.clock.now(), INBOUND_LEASE_MS))) {
+      elog.debug('message handled elsewhere');
+      return false;
     }
-    const msg = await toChatMessage(parsed);
     try {
-      // A direct chat may need the asker's groups (for "my tasks"): a Lark call, made outside the transaction.
+      const parsed = toInboundMessage(JSON.parse(row.payload), deps.botOpenId?.());
+      if ('ignored' in parsed) {
+        await repo.markDone(row.id, deps.clock.now());
+        return true;
+      }
+      const msg = await toChatMessage(parsed);
+      // A direct chat may need the asker's groups (for "my tasks"): a Lark call, made before routing.
       const groups =
         msg.chatType === 'p2p' && deps.groupsOf ? { openId: msg.senderOpenId, chatIds: await deps.groupsOf(msg.senderOpenId) } : undefined;
-      const handled = await deps.db.$transaction(
-        async (tx) => {
-          // Claim first: with several replicas on one database, the second one waits for this
-          // transaction, then finds the row no longer 'received' and leaves it.
-          if (!(await createInboundRepo(tx).claimReceived(row.id))) return false;
-          const reply = await routeMessage(chatContext(tx as unknown as Db, groups), msg);
-          if (reply) {
-            await createOutboxRepo(tx).enqueue({
-              key: `reply:${row.eventId}`,
-              kind: 'reply',
-              chatId: msg.chatId,
-              message: toOutboxMessage(reply),
-              notBefore: deps.clock.now(),
-              replyTo: msg.messageId,
-            });
-          }
-          await createInboundRepo(tx).markDone(row.id, deps.clock.now());
-          return true;
-        },
-        { timeout: 20_000, maxWait: 20_000 },
-      );
-      if (handled) elog.info('message handled', { chat: msg.chatId, messageId: msg.messageId });
-      else elog.debug('message handled elsewhere', { chat: msg.chatId, messageId: msg.messageId });
+      const reply = await routeMessage(chatContext(groups), msg);
+      if (reply) {
+        await createOutboxRepo(deps.db).enqueue({
+          key: `reply:${row.eventId}`,
+          kind: 'reply',
+          chatId: msg.chatId,
+          message: toOutboxMessage(reply),
+          notBefore: deps.clock.now(),
+          replyTo: msg.messageId,
+        });
+      }
+      await repo.markDone(row.id, deps.clock.now());
+      elog.info('message handled', { messageId: msg.messageId });
+      if (reply) deps.onQueued?.();
+      return true;
     } catch (e) {
       const outcome = await repo.markAttemptFailed(row.id, (e as Error).message, MAX_INBOUND_ATTEMPTS);
-      elog.error('message handling failed', { chat: msg.chatId, err: e as Error, outcome });
+      elog.error('message handling failed', { err: e as Error, outcome });
+      return false;
     }
   }
 
-  /** Processes every stored, unprocessed message (also those left by a crash before a restart). */
-  async function processPending(): Promise<number> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let n = 0;
-      do {
-        again = false;
-        // Page through by id: one page (pending() takes 100) would leave the rest of a backlog,
-        // e.g. after a restart, waiting for the next message to arrive.
-        for (let after = 0; ; ) {
-          const rows = await repo.pending(PENDING_PAGE, after);
-          for (const row of rows) {
-            await processOne(row);
-            n++;
-          }
-          if (rows.length < PENDING_PAGE) break;
-          after = rows[rows.length - 1].id;
+  // ---- the worker queue: lanes per chat, `workers` lanes at a time ----------------------------
+  const lanes = new Map<string, QueuedRow[]>();
+  const busy = new Set<string>();
+  const known = new Set<number>();
+  let active = 0;
+  let processed = 0;
+  let idleWaiters: (() => void)[] = [];
+
+  const isIdle = () => active === 0 && lanes.size === 0;
+
+  function enqueue(row: QueuedRow): void {
+    if (known.has(row.id)) return;
+    known.add(row.id);
+    const lane = lanes.get(row.chatId);
+    if (lane) lane.push(row);
+    else lanes.set(row.chatId, [row]);
+    pump();
+  }
+
+  function pump(): void {
+    while (active < workers) {
+      let chat: string | undefined;
+      for (const [c] of lanes) {
+        if (!busy.has(c)) {
+          chat = c;
+          break;
         }
-      } while (again);
-      return n;
-    })();
-    try {
-      const n = await running;
-      if (n > 0) deps.onQueued?.();
-      return n;
-    } finally {
-      running = null;
+      }
+      if (chat === undefined) return;
+      const lane = lanes.get(chat)!;
+      const row = lane.shift()!;
+      // Round-robin: the chat goes to the back of the line for its next message.
+      lanes.delete(chat);
+      if (lane.length) lanes.set(chat, lane);
+      busy.add(chat);
+      active++;
+      void processOne(row)
+        .then((done) => void (done && processed++))
+        .catch((e) => log.error('inbound worker failed', { eventId: row.eventId, err: e as Error }))
+        .finally(() => {
+          known.delete(row.id);
+          busy.delete(chat!);
+          active--;
+          pump();
+          if (isIdle()) {
+            const waiters = idleWaiters;
+            idleWaiters = [];
+            for (const w of waiters) w();
+          }
+        });
     }
+  }
+
+  const idle = (): Promise<void> => (isIdle() ? Promise.resolve() : new Promise((r) => idleWaiters.push(r)));
+
+  function rowOf(r: { id: number; eventId: string; payload: string }): QueuedRow {
+    let chatId = '';
+    try {
+      chatId = String((flattenIfEnvelope(JSON.parse(r.payload)) as { message?: { chat_id?: unknown } }).message?.chat_id ?? '');
+    } catch {
+      // unreadable payload: its own lane; processOne marks it
+    }
+    return { id: r.id, eventId: r.eventId, chatId, payload: r.payload };
+  }
+
+  /**
+   * Takes up every stored message not yet done (left by a crash or a restart, a failed attempt, or a
+   * worker that died holding its claim) and waits until the queue is empty. Returns how many were handled.
+   */
+  async function processPending(): Promise<number> {
+    const before = processed;
+    for (let after = 0; ; ) {
+      const rows = await repo.pending(PENDING_PAGE, after, deps.clock.now(), INBOUND_LEASE_MS);
+      for (const r of rows) enqueue(rowOf(r));
+      if (rows.length < PENDING_PAGE) break;
+      after = rows[rows.length - 1].id;
+    }
+    await idle();
+    return processed - before;
   }
 
   return {
-    /** The receiver's handler for im.message.receive_v1: store and return (ack), process after. */
+    /** The receiver's handler for im.message.receive_v1: store and return (ack); a worker processes it. */
     async onMessageEvent(raw: unknown): Promise<void> {
       const parsed = toInboundMessage(raw, deps.botOpenId?.());
       if ('ignored' in parsed) {
         log.debug('message ignored', { reason: parsed.ignored });
         return;
       }
-      const r = await repo.store({ eventId: parsed.eventId, messageId: parsed.messageId, type: 'message', payload: raw, now: deps.clock.now() });
+      const payload = JSON.stringify(raw);
+      const r = await repo.store({ eventId: parsed.eventId, messageId: parsed.messageId, type: 'message', payload, now: deps.clock.now() });
       if (!r.stored) {
         log.info('duplicate delivery ignored', { eventId: parsed.eventId, messageId: parsed.messageId, duplicateOf: r.duplicateOf });
         return;
       }
-      setTimeout(() => void processPending().catch((e) => log.error('inbound pass failed', { err: e as Error })), deps.processDelayMs ?? 0);
+      const row = { id: r.id, eventId: parsed.eventId, chatId: parsed.chatId, payload };
+      if (deps.processDelayMs) setTimeout(() => enqueue(row), deps.processDelayMs).unref();
+      else enqueue(row);
     },
 
     /** card.action.trigger: answered within Lark's 3 s with a toast and the updated card. */
     async onCardAction(raw: unknown): Promise<object> {
       const action = toCardAction(raw);
-      const r = await repo.store({ eventId: action.eventId, messageId: null, type: 'card', payload: raw, now: deps.clock.now() });
+      const r = await repo.store({ eventId: action.eventId, messageId: null, type: 'card', payload: JSON.stringify(raw), now: deps.clock.now() });
       if (!r.stored) return r.response ? (JSON.parse(r.response) as object) : {};
       // The callback must be answered within 3 s: a name Lark is slow to give is left out.
       const name = deps.userName
         ? await Promise.race([deps.userName(action.openId), new Promise<null>((r) => setTimeout(() => r(null), NAME_WAIT_MS).unref())])
         : null;
       try {
-        const result = await deps.db.$transaction(async (tx) => {
-          const res = toCallbackResponse(await handleCardAction(chatContext(tx as unknown as Db), { ...action, name: name ?? undefined }));
-          await createInboundRepo(tx).markDone(r.id, deps.clock.now(), res);
-          return res;
-        });
+        const res = toCallbackResponse(await handleCardAction(chatContext(), { ...action, name: name ?? undefined }));
+        await repo.markDone(r.id, deps.clock.now(), res);
         log.info('card action handled', { eventId: action.eventId, chat: action.chatId });
-        return result;
+        return res;
       } catch (e) {
         await repo.markAttemptFailed(r.id, (e as Error).message, 1);
         log.error('card action failed', { eventId: action.eventId, err: e as Error });
@@ -208,5 +270,7 @@ export function createInboundPipeline(deps: InboundDeps) {
     },
 
     processPending,
+    /** Resolves when no message is queued or being processed (tests, shutdown). */
+    idle,
   };
 }

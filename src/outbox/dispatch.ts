@@ -83,7 +83,8 @@ async function runPass(deps: DispatchDeps, result: DispatchResult): Promise<void
   result.recovered = await repo.recoverStale(now, deps.staleAfterMs ?? STALE_CLAIM_MS);
   if (result.recovered > 0) log.warn('requeued stale outbox claims', { count: result.recovered });
 
-  const due = await repo.findDue(now, deps.batchSize ?? DEFAULT_BATCH_SIZE);
+  // One statement claims the whole batch; rows a lane then does not try are released unchanged.
+  const due = await repo.claimDue(now, deps.batchSize ?? DEFAULT_BATCH_SIZE);
   if (due.length === 0) return;
 
   // One lane per chat, rows in enqueue order: a chat's messages go out one at a time, in order;
@@ -114,11 +115,15 @@ async function runLane(
   rows: OutboxRow[],
   result: DispatchResult,
 ): Promise<void> {
+  const releaseFrom = async (i: number) => {
+    result.deferred += rows.length - i;
+    await repo.release(rows.slice(i).map((r) => r.id)).catch((err) => log.error('could not release claimed outbox rows', { err: describeError(err) }));
+  };
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    // Server told us to back off (this chat or the whole app): leave the rest unclaimed for later.
+    // Server told us to back off (this chat or the whole app): the rest of the lane waits for later.
     if (deps.limiter.pausedMs(row.chatId) > 0) {
-      result.deferred += rows.length - i;
+      await releaseFrom(i);
       return;
     }
     const rlog = log.child({ outboxId: row.id, chat: row.chatId, key: row.key, kind: row.kind });
@@ -134,7 +139,7 @@ async function runLane(
     else result[outcome]++;
     if (outcome === 'retried') {
       // Keep the chat in order: later rows wait for a later pass rather than overtake this one.
-      result.deferred += rows.length - i - 1;
+      await releaseFrom(i + 1);
       return;
     }
   }
@@ -158,11 +163,8 @@ async function sendOne(
   log: Logger,
   row: OutboxRow,
 ): Promise<Outcome> {
-  if (!(await repo.claim(row.id, deps.clock.now()))) {
-    log.debug('outbox row claimed elsewhere');
-    return 'skipped';
-  }
-  const attempts = row.attempts + 1;
+  // Claimed with the batch (claimDue): attempts already counts this one.
+  const attempts = row.attempts;
 
   let message: OutboxMessage;
   try {

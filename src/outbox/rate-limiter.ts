@@ -42,7 +42,9 @@ const DEFAULT_WINDOW_GUARD_MS = 50;
 // Forget idle chats once the map grows, so a long-running process does not keep every chat ever seen.
 const SWEEP_ABOVE_CHATS = 256;
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+// Not unref'd: a wait for a send slot is work in progress, and a process with nothing else to do (piped
+// console input at its end, a CLI pass) must not exit while a queued message still waits for its slot.
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Grant times in ascending order; drops those that left the window. */
 function prune(times: number[], now: number, windowMs: number): void {

@@ -78,12 +78,17 @@ export interface StatusBoard {
   ofUnit(task: TaskRecord, unitName: string): UnitTaskStatus | undefined;
 }
 
+// A report's day never changes: remembered per zone for as long as the report object lives (the chat
+// builds a board for every message over the same stored reports).
+const reportDays = new Map<string, WeakMap<ProgressRecord, string>>();
+const daysIn = (tz: string) => reportDays.get(tz) ?? reportDays.set(tz, new WeakMap()).get(tz)!;
+
 export function createStatusBoard(input: Omit<StatusInput, 'tasks'>): StatusBoard {
   const { policy, calendar, now } = input;
   const tz = input.tz ?? DEFAULT_TZ;
   const today = dayOf(now, tz);
   const dir = unitDirectory(input.units ?? []);
-  const index = indexProgress(input.progress, now, tz);
+  const index = indexProgress(input.progress, now, tz, daysIn(tz));
   // A continuous task is behind when the unit has not reported this quarter; before this
   // quarter's progress call goes out, a report in the previous quarter still counts.
   const q = quarterOf(today);

@@ -15,8 +15,14 @@ export interface DatedReport {
 /** Reports known at `now`, by task, oldest first (built once per pass: dayOf is not cheap). */
 export type ProgressIndex = Map<number, DatedReport[]>;
 
+/** Each report's calendar day, remembered across passes. */
+export interface DayMemo {
+  get(r: ProgressRecord): string | undefined;
+  set(r: ProgressRecord, day: string): unknown;
+}
+
 /** `days` memoizes each report's day across passes (a preview runs hundreds of passes). */
-export function indexProgress(progress: ProgressRecord[], now: Date, tz: string, days = new Map<ProgressRecord, string>()): ProgressIndex {
+export function indexProgress(progress: ProgressRecord[], now: Date, tz: string, days: DayMemo = new Map<ProgressRecord, string>()): ProgressIndex {
   const index: ProgressIndex = new Map();
   const known = progress.filter((p) => p.at.getTime() <= now.getTime()).sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const report of known) {

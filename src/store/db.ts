@@ -1,11 +1,10 @@
 // Opens the Prisma client on the configured database: SQLite (the embedded default, through the
-// better-sqlite3 adapter) or PostgreSQL (through the pg adapter, for several replicas).
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
+// better-sqlite3 adapter) or PostgreSQL (through the pg adapter, for several replicas). Either way the
+// client's connection also serves the direct statements of the hot path (direct.ts).
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { PrismaClient as PgPrismaClient } from '../generated/prisma-pg/client.ts';
 import { migrateSqlite } from './migrate.ts';
-import { migratePostgres } from './migrate-postgres.ts';
+import { sqliteAdapter } from './sqlite-adapter.ts';
+import { createPostgresDirect, createSqliteDirect, registerDirect } from './direct.ts';
 
 export type Db = PrismaClient;
 /** A client or an interactive transaction: repositories accept either. */
@@ -15,15 +14,27 @@ export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
 export async function openDb(databaseUrl: string, opts: { migrate?: boolean } = {}): Promise<Db> {
   if (isPostgresUrl(databaseUrl)) {
+    // Loaded only for PostgreSQL: an embedded (SQLite) install never pays for pg in memory.
+    const [{ migratePostgres }, { PrismaPg }, { default: pg }, { PrismaClient: PgPrismaClient }] = await Promise.all([
+      import('./migrate-postgres.ts'),
+      import('@prisma/adapter-pg'),
+      import('pg'),
+      import('../generated/prisma-pg/client.ts'),
+    ]);
     if (opts.migrate !== false) await migratePostgres(databaseUrl);
+    const pool = new pg.Pool({ connectionString: databaseUrl });
     // Both clients are generated from the same models (scripts/generate-clients.mjs), so their query
     // API is the same; only the provider differs.
-    const db = new PgPrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as unknown as Db;
+    const db = new PgPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;
     await db.$connect();
+    registerDirect(db, createPostgresDirect(pool, pg.types));
     return db;
   }
   if (opts.migrate !== false) migrateSqlite(databaseUrl);
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl }) });
+  const adapter = sqliteAdapter(databaseUrl);
+  const db = new PrismaClient({ adapter });
   await db.$connect();
+  const connection = adapter.connection();
+  if (connection) registerDirect(db, createSqliteDirect(connection.handle, connection.queue));
   return db;
 }

@@ -4,6 +4,7 @@
 import type { OutgoingMessage } from '../chat/gateway.ts';
 import { AppError } from '../errors.ts';
 import type { DbTx } from './db.ts';
+import { directOf, type Direct } from './direct.ts';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'failed'];
@@ -92,10 +93,43 @@ function toRow(r: {
 
 const isUniqueViolation = (e: unknown) => (e as { code?: unknown } | null)?.code === 'P2002';
 
+const COLUMNS = `"id", "key", "kind", "chatId", "body", "status", "attempts", "notBefore", "claimedAt", "lastError", "larkMessageId", "sentAt", "createdAt", "updatedAt"`;
+
+function directRow(d: Direct, r: Record<string, unknown>): OutboxRow {
+  const t = (v: unknown) => (v === null || v === undefined ? null : d.readTime(v));
+  return {
+    id: Number(r.id),
+    key: String(r.key),
+    kind: String(r.kind),
+    chatId: String(r.chatId),
+    body: String(r.body),
+    status: r.status as OutboxStatus,
+    attempts: Number(r.attempts),
+    notBefore: d.readTime(r.notBefore),
+    claimedAt: t(r.claimedAt),
+    lastError: (r.lastError as string | null) ?? null,
+    larkMessageId: (r.larkMessageId as string | null) ?? null,
+    sentAt: t(r.sentAt),
+    createdAt: d.readTime(r.createdAt),
+    updatedAt: d.readTime(r.updatedAt),
+  };
+}
+
 export function createOutboxRepo(db: DbTx) {
+  const direct = directOf(db);
   return {
     /** Insert-if-absent by key. An existing row is left exactly as it is (whatever its status). */
     async enqueue(input: EnqueueInput): Promise<{ id: number; created: boolean }> {
+      if (direct) {
+        const now = direct.time(new Date());
+        const rows = await direct.all<{ id: number }>(
+          `INSERT INTO "Outbox" ("key", "kind", "chatId", "body", "status", "attempts", "notBefore", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`,
+          [input.key, input.kind, input.chatId, encodeOutboxBody(input.message, input.replyTo), direct.time(input.notBefore), now, now],
+        );
+        if (rows.length) return { id: Number(rows[0].id), created: true };
+        const [existing] = await direct.all<{ id: number }>(`SELECT "id" FROM "Outbox" WHERE "key" = ?`, [input.key]);
+        return { id: Number(existing.id), created: false };
+      }
       // Look first so the common "already there" case raises no error (an error would abort a
       // surrounding PostgreSQL transaction); the catch covers a concurrent insert of the same key.
       const existing = await db.outbox.findUnique({ where: { key: input.key }, select: { id: true } });
@@ -129,6 +163,46 @@ export function createOutboxRepo(db: DbTx) {
       return count === 1;
     },
 
+    /**
+     * Claims due rows in one statement (pending & due -> sending, attempts+1) and returns those this
+     * caller won, oldest first. Rows another pass or replica holds are not among them.
+     */
+    async claimDue(now: Date, limit: number): Promise<OutboxRow[]> {
+      if (direct) {
+        const t = direct.time(now);
+        const rows = await direct.all(
+          `UPDATE "Outbox" SET "status" = 'sending', "attempts" = "attempts" + 1, "claimedAt" = ?, "updatedAt" = ?
+           WHERE "status" = 'pending' AND "notBefore" <= ? AND "id" IN (
+             SELECT "id" FROM "Outbox" WHERE "status" = 'pending' AND "notBefore" <= ? ORDER BY "notBefore", "id" LIMIT ?)
+           RETURNING ${COLUMNS}`,
+          [t, t, t, t, limit],
+        );
+        return rows.map((r) => directRow(direct, r)).sort((a, b) => a.id - b.id);
+      }
+      const due = await db.outbox.findMany({
+        where: { status: 'pending', notBefore: { lte: now } },
+        orderBy: [{ notBefore: 'asc' }, { id: 'asc' }],
+        take: limit,
+        select: { id: true },
+      });
+      if (due.length === 0) return [];
+      const rows = await db.outbox.updateManyAndReturn({
+        where: { id: { in: due.map((r) => r.id) }, status: 'pending', notBefore: { lte: now } },
+        data: { status: 'sending', attempts: { increment: 1 }, claimedAt: now },
+      });
+      return rows.map(toRow).sort((a, b) => a.id - b.id);
+    },
+
+    /** Claimed rows this pass did not try after all (their chat paused): back to pending, attempt not counted. */
+    async release(ids: number[]): Promise<number> {
+      if (ids.length === 0) return 0;
+      const { count } = await db.outbox.updateMany({
+        where: { id: { in: ids }, status: 'sending' },
+        data: { status: 'pending', attempts: { decrement: 1 }, claimedAt: null },
+      });
+      return count;
+    },
+
     async findDue(now: Date, limit: number): Promise<OutboxRow[]> {
       const rows = await db.outbox.findMany({
         where: { status: 'pending', notBefore: { lte: now } },
@@ -148,6 +222,14 @@ export function createOutboxRepo(db: DbTx) {
      * recoverStale or failed by a racing pass: the message exists, so it must not go out again.
      */
     async markSent(id: number, messageId: string, now: Date): Promise<boolean> {
+      if (direct) {
+        const t = direct.time(now);
+        const n = await direct.run(
+          `UPDATE "Outbox" SET "status" = 'sent', "larkMessageId" = ?, "sentAt" = ?, "claimedAt" = NULL, "lastError" = NULL, "updatedAt" = ? WHERE "id" = ? AND "status" <> 'sent'`,
+          [messageId, t, t, id],
+        );
+        return n === 1;
+      }
       const { count } = await db.outbox.updateMany({
         where: { id, status: { not: 'sent' } },
         data: { status: 'sent', larkMessageId: messageId, sentAt: now, claimedAt: null, lastError: null },
@@ -179,6 +261,12 @@ export function createOutboxRepo(db: DbTx) {
      * 1h, so olderThanMs must stay well under an hour. Returns how many rows were recovered.
      */
     async recoverStale(now: Date, olderThanMs: number): Promise<number> {
+      if (direct) {
+        return direct.run(
+          `UPDATE "Outbox" SET "status" = 'pending', "claimedAt" = NULL, "lastError" = 'claim went stale (process stopped mid-send?); requeued', "updatedAt" = ? WHERE "status" = 'sending' AND "claimedAt" < ?`,
+          [direct.time(now), direct.time(new Date(now.getTime() - olderThanMs))],
+        );
+      }
       const { count } = await db.outbox.updateMany({
         where: { status: 'sending', claimedAt: { lt: new Date(now.getTime() - olderThanMs) } },
         data: { status: 'pending', claimedAt: null, lastError: 'claim went stale (process stopped mid-send?); requeued' },

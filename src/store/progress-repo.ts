@@ -2,6 +2,8 @@
 import type { DbTx } from './db.ts';
 import type { ProgressRecord, ProgressStatus, ProgressVia } from '../registry/types.ts';
 import { createAuditRepo } from './audit-repo.ts';
+import { directOf, isDuplicateKey, type Direct } from './direct.ts';
+import { createMetaRepo, META_UNITS_VERSION } from './meta-repo.ts';
 
 export interface NewProgress {
   taskNumber: number;
@@ -16,12 +18,18 @@ export interface NewProgress {
   messageId?: string | null;
   milestoneKey?: string | null;
   occurrence?: string | null;
+  /** What made the report (msg:<message id>, card:<event id>): recording it again returns the first row. */
+  dedupeKey?: string | null;
   at: Date;
 }
 
+const isUniqueViolation = (e: unknown) => (e as { code?: unknown } | null)?.code === 'P2002';
+
 type Row = Awaited<ReturnType<DbTx['progress']['findMany']>>[number] & { task: { number: number }; unit: { name: string } };
 
-function toRecord(r: Row): ProgressRecord & { id: number; chatId: string | null; messageId: string | null } {
+export type StoredReport = ProgressRecord & { id: number; chatId: string | null; messageId: string | null };
+
+function toRecord(r: Row): StoredReport {
   return {
     id: r.id,
     taskNumber: r.task.number,
@@ -40,12 +48,84 @@ function toRecord(r: Row): ProgressRecord & { id: number; chatId: string | null;
   };
 }
 
+// Reports are history: rows are only ever added. Every chat message reads all of them (the lights), so
+// each database keeps them in memory and reads only what was added since: ids above the last one, and
+// ids skipped earlier that may still commit (PostgreSQL hands out ids before commit). A unit renamed
+// (units version) reloads everything, since rows carry unit names.
+const GAP_WAIT_MS = 60_000;
+const MAX_GAP = 64;
+interface ReportCache {
+  unitsVersion: string | null;
+  rows: StoredReport[];
+  lastId: number;
+  gaps: Map<number, number>;
+}
+const reportCaches = new WeakMap<Direct, ReportCache>();
+
+const REPORT_COLUMNS = `p."id", t."number" AS "taskNumber", u."name" AS "unitName", p."status", p."percent", p."text", p."createdAt", p."via",
+  p."reporterId", p."reporterName", p."milestoneKey", p."occurrence", p."chatId", p."messageId"`;
+
+function directReport(d: Direct, r: Record<string, unknown>): StoredReport {
+  return Object.freeze({
+    id: Number(r.id),
+    taskNumber: Number(r.taskNumber),
+    unitName: String(r.unitName),
+    status: r.status as ProgressStatus,
+    percent: r.percent === null || r.percent === undefined ? null : Number(r.percent),
+    text: String(r.text ?? ''),
+    at: d.readTime(r.createdAt),
+    via: r.via as ProgressVia,
+    reporterId: String(r.reporterId),
+    reporterName: (r.reporterName as string | null) ?? null,
+    milestoneKey: (r.milestoneKey as string | null) ?? null,
+    occurrence: (r.occurrence as string | null) ?? null,
+    chatId: (r.chatId as string | null) ?? null,
+    messageId: (r.messageId as string | null) ?? null,
+  });
+}
+
+const byTime = (a: StoredReport, b: StoredReport) => a.at.getTime() - b.at.getTime() || a.id - b.id;
+
+async function cachedReports(db: DbTx, d: Direct): Promise<StoredReport[]> {
+  const unitsVersion = await createMetaRepo(db).get(META_UNITS_VERSION);
+  let c = reportCaches.get(d);
+  if (!c || c.unitsVersion !== unitsVersion) reportCaches.set(d, (c = { unitsVersion, rows: [], lastId: 0, gaps: new Map() }));
+  const now = Date.now();
+  for (const [id, since] of c.gaps) if (now - since > GAP_WAIT_MS) c.gaps.delete(id);
+  const gapIds = [...c.gaps.keys()];
+  const fresh = await d.all(
+    `SELECT ${REPORT_COLUMNS} FROM "Progress" p JOIN "Task" t ON t."id" = p."taskId" JOIN "Unit" u ON u."id" = p."unitId"
+     WHERE p."id" > ?${gapIds.length ? ` OR p."id" IN (${gapIds.map(() => '?').join(', ')})` : ''} ORDER BY p."id"`,
+    [c.lastId, ...gapIds],
+  );
+  if (fresh.length === 0) return c.rows;
+  for (const raw of fresh) {
+    const r = directReport(d, raw);
+    c.gaps.delete(r.id);
+    // Skipped ids after the first read may be reports still committing (a few at most; a long run is rolled-back inserts).
+    if (c.lastId > 0 && r.id - c.lastId <= MAX_GAP) for (let id = c.lastId + 1; id < r.id; id++) c.gaps.set(id, now);
+    if (r.id > c.lastId) c.lastId = r.id;
+    c.rows.push(r);
+  }
+  // Reports may be stamped earlier than ones already read (a card answered late); keep time order.
+  c.rows.sort(byTime);
+  return c.rows;
+}
+
 export function createProgressRepo(db: DbTx) {
+  const direct = directOf(db);
   return {
+    /** A new report; with a dedupeKey seen before, the earlier report's id and nothing new. */
     async record(p: NewProgress): Promise<number> {
+      const dedupeKey = p.dedupeKey ?? null;
+      if (direct) return recordDirect(direct, p);
+      if (dedupeKey) {
+        const prior = await db.progress.findUnique({ where: { dedupeKey }, select: { id: true } });
+        if (prior) return prior.id;
+      }
       const task = await db.task.findUniqueOrThrow({ where: { number: p.taskNumber } });
       const unit = await db.unit.findUniqueOrThrow({ where: { name: p.unitName } });
-      const row = await db.progress.create({
+      const create = () => db.progress.create({
         data: {
           taskId: task.id,
           unitId: unit.id,
@@ -59,20 +139,31 @@ export function createProgressRepo(db: DbTx) {
           messageId: p.messageId ?? null,
           milestoneKey: p.milestoneKey ?? null,
           occurrence: p.occurrence ?? null,
+          dedupeKey,
           createdAt: p.at,
         },
+        select: { id: true },
       });
+      let row: { id: number };
+      try {
+        row = await create();
+      } catch (e) {
+        // The same message processed twice at once (a claim taken over): the first report stands.
+        if (!dedupeKey || !isUniqueViolation(e)) throw e;
+        return (await db.progress.findUniqueOrThrow({ where: { dedupeKey }, select: { id: true } })).id;
+      }
       await createAuditRepo(db).record({
         actor: p.reporterId,
         action: 'progress',
         subject: `task ${p.taskNumber} / ${p.unitName}`,
         detail: { progressId: row.id, status: p.status, percent: p.percent, via: p.via, chatId: p.chatId ?? null },
-        source: p.via === 'cli' ? 'cli' : p.via === 'console' ? 'console' : 'chat',
+        source: sourceOf(p.via),
         at: p.at,
       });
       return row.id;
     },
-    async list(filter: { taskNumber?: number; unitName?: string } = {}) {
+    async list(filter: { taskNumber?: number; unitName?: string } = {}): Promise<StoredReport[]> {
+      if (direct && filter.taskNumber === undefined && !filter.unitName) return cachedReports(db, direct);
       const rows = await db.progress.findMany({
         where: {
           ...(filter.taskNumber !== undefined ? { task: { number: filter.taskNumber } } : {}),
@@ -84,4 +175,45 @@ export function createProgressRepo(db: DbTx) {
       return (rows as Row[]).map(toRecord);
     },
   };
+}
+
+const sourceOf = (via: ProgressVia) => (via === 'cli' ? 'cli' : via === 'console' ? 'console' : 'chat');
+
+/** The report and its audit line in one transaction, on the direct path (the chat's hot path). */
+async function recordDirect(d: Direct, p: NewProgress): Promise<number> {
+  const prior = async () => (p.dedupeKey ? (await d.all<{ id: number }>(`SELECT "id" FROM "Progress" WHERE "dedupeKey" = ?`, [p.dedupeKey]))[0] : undefined);
+  try {
+    return await insertDirect(d, p);
+  } catch (e) {
+    // The same message processed twice at once (a claim taken over): the first report stands.
+    const first = isDuplicateKey(e) ? await prior() : undefined;
+    if (first) return Number(first.id);
+    throw e;
+  }
+}
+
+async function insertDirect(d: Direct, p: NewProgress): Promise<number> {
+  return d.transaction(async (q) => {
+    if (p.dedupeKey) {
+      const [prior] = await q.all<{ id: number }>(`SELECT "id" FROM "Progress" WHERE "dedupeKey" = ?`, [p.dedupeKey]);
+      if (prior) return Number(prior.id);
+    }
+    const [task] = await q.all<{ id: number }>(`SELECT "id" FROM "Task" WHERE "number" = ?`, [p.taskNumber]);
+    const [unit] = await q.all<{ id: number }>(`SELECT "id" FROM "Unit" WHERE "name" = ?`, [p.unitName]);
+    if (!task || !unit) throw new Error(`progress for task ${p.taskNumber} / ${p.unitName}: not in the registry`);
+    const [row] = await q.all<{ id: number }>(
+      `INSERT INTO "Progress" ("taskId", "unitId", "milestoneKey", "occurrence", "percent", "status", "text", "reporterId", "reporterName", "chatId", "via", "messageId", "dedupeKey", "createdAt")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
+      [task.id, unit.id, p.milestoneKey ?? null, p.occurrence ?? null, p.percent, p.status, p.text, p.reporterId, p.reporterName ?? null, p.chatId ?? null, p.via, p.messageId ?? null, p.dedupeKey ?? null, d.time(p.at)],
+    );
+    const id = Number(row.id);
+    await q.run(`INSERT INTO "AuditEvent" ("at", "actor", "action", "subject", "detail", "source") VALUES (?, ?, 'progress', ?, ?, ?)`, [
+      d.time(p.at),
+      p.reporterId,
+      `task ${p.taskNumber} / ${p.unitName}`,
+      JSON.stringify({ progressId: id, status: p.status, percent: p.percent, via: p.via, chatId: p.chatId ?? null }),
+      sourceOf(p.via),
+    ]);
+    return id;
+  });
 }

@@ -14,7 +14,7 @@ import {
   type UnitRecord,
   type UnitRole,
 } from '../registry/types.ts';
-import { createMetaRepo, META_FIRST_IMPORT, META_REGISTRY_VERSION } from './meta-repo.ts';
+import { createMetaRepo, META_FIRST_IMPORT, META_REGISTRY_VERSION, META_UNITS_VERSION } from './meta-repo.ts';
 import { createAuditRepo } from './audit-repo.ts';
 
 export interface ImportSummary {
@@ -41,14 +41,26 @@ function toUnitRecord(u: UnitRow): UnitRecord {
 }
 
 /** Units named in the plan: the directory entry wins for aliases and members; the chat binding is never touched. */
-async function upsertUnits(tx: DbTx, units: UnitDraft[], names: Set<string>): Promise<{ ids: Map<string, number>; created: string[] }> {
+async function upsertUnits(tx: DbTx, units: UnitDraft[], names: Set<string>): Promise<{ ids: Map<string, number>; created: string[]; renamed: number }> {
   const drafts = new Map(units.map((u) => [u.name, u]));
   for (const name of names) if (!drafts.has(name)) drafts.set(name, { name, aliases: [] });
   const existing = new Map((await tx.unit.findMany()).map((u) => [u.name, u]));
   const ids = new Map<string, number>();
+  let renamed = 0;
   const fresh: { name: string; aliases: string; collective: boolean; members: string }[] = [];
   for (const u of drafts.values()) {
-    const old = existing.get(u.name);
+    let old = existing.get(u.name);
+    // A unit stored under what the directory now calls an alias (the office created as 依法治办 before the
+    // plan named it 区委依法治区办, or an older directory's canonical name) is renamed, keeping its chat,
+    // progress and history, rather than left beside a new twin.
+    const stale = old ? undefined : u.aliases.map((a) => existing.get(a)).find((x) => x && !drafts.has(x.name));
+    if (stale) {
+      old = { ...stale, name: u.name, aliases: writeJsonList([...new Set([...readJsonList(stale.aliases), stale.name])]) };
+      await tx.unit.update({ where: { id: stale.id }, data: { name: old.name, aliases: old.aliases } });
+      renamed++;
+      existing.delete(stale.name);
+      existing.set(u.name, old);
+    }
     const data = {
       aliases: writeJsonList([...new Set([...(old ? readJsonList(old.aliases) : []), ...u.aliases])]),
       collective: u.collective ?? old?.collective ?? false,
@@ -64,7 +76,7 @@ async function upsertUnits(tx: DbTx, units: UnitDraft[], names: Set<string>): Pr
     }
   }
   if (fresh.length) for (const row of await tx.unit.createManyAndReturn({ data: fresh, select: { id: true, name: true } })) ids.set(row.name, row.id);
-  return { ids, created: fresh.map((u) => u.name) };
+  return { ids, created: fresh.map((u) => u.name), renamed };
 }
 
 function milestoneData(m: MilestoneDraft) {
@@ -119,7 +131,7 @@ export async function applyPlan(
       };
 
       const named = new Set(plan.tasks.flatMap((t) => [...t.leadUnits, ...t.otherUnits]));
-      const { ids: unitIds, created } = await upsertUnits(tx, plan.units, named);
+      const { ids: unitIds, created, renamed } = await upsertUnits(tx, plan.units, named);
       summary.units.created = created;
 
       const stored = new Map(
@@ -208,9 +220,11 @@ export async function applyPlan(
       }
 
       const t = summary.tasks;
-      if (t.created.length || t.updated.length || t.retired.length || t.restored.length) {
+      // Task snapshots carry unit names, so a renamed unit changes them too.
+      if (t.created.length || t.updated.length || t.retired.length || t.restored.length || renamed) {
         await meta.set(META_REGISTRY_VERSION, crypto.randomUUID());
       }
+      await meta.bump(META_UNITS_VERSION);
       await tx.importRun.create({ data: { source: opts.source, checksum: opts.checksum, summary: JSON.stringify(summary) } });
       await createAuditRepo(tx).record({
         actor: opts.actor,
@@ -278,20 +292,27 @@ export function createRegistryRepo(db: DbTx) {
     const rows = await db.task.findMany({ where: includeRetired ? {} : { retired: false }, include: taskInclude, orderBy: { number: 'asc' } });
     return (rows as TaskRow[]).map(toTaskRecord);
   };
+  /** The live tasks of this registry version, loaded once per version; null before the first import. */
+  const snapshot = async (): Promise<readonly TaskRecord[] | null> => {
+    const version = await createMetaRepo(db).get(META_REGISTRY_VERSION);
+    if (!version) return null;
+    let tasks = snapshots.get(version);
+    if (!tasks) {
+      tasks = deepFreeze(await load(false));
+      snapshots.set(version, tasks);
+      if (snapshots.size > SNAPSHOTS_KEPT) snapshots.delete(snapshots.keys().next().value!);
+    }
+    return tasks;
+  };
   return {
     async listTasks(opts: { includeRetired?: boolean } = {}): Promise<TaskRecord[]> {
       if (opts.includeRetired) return load(true);
-      const version = await createMetaRepo(db).get(META_REGISTRY_VERSION);
-      if (!version) return load(false);
-      let tasks = snapshots.get(version);
-      if (!tasks) {
-        tasks = deepFreeze(await load(false));
-        snapshots.set(version, tasks);
-        if (snapshots.size > SNAPSHOTS_KEPT) snapshots.delete(snapshots.keys().next().value!);
-      }
-      return tasks as TaskRecord[];
+      return ((await snapshot()) as TaskRecord[] | null) ?? load(false);
     },
     async getTask(number: number): Promise<TaskRecord | null> {
+      // A live task is in the snapshot; a retired one (or no snapshot yet) is read from the store.
+      const live = (await snapshot())?.find((t) => t.number === number);
+      if (live) return live;
       const row = await db.task.findUnique({ where: { number }, include: taskInclude });
       return row ? toTaskRecord(row as TaskRow) : null;
     },

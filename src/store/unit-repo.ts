@@ -1,5 +1,6 @@
 // The unit directory as stored: names, aliases, collective members, and which chat speaks for a unit.
 import type { DbTx } from './db.ts';
+import { createMetaRepo, META_UNITS_VERSION } from './meta-repo.ts';
 import { readJsonList, writeJsonList } from './json-column.ts';
 import { createAuditRepo, type AuditSource } from './audit-repo.ts';
 import type { UnitRecord } from '../registry/types.ts';
@@ -30,31 +31,66 @@ function toRecord(u: { name: string; aliases: string; collective: boolean; membe
   return { name: u.name, aliases: readJsonList(u.aliases), collective: u.collective, members: readJsonList(u.members), chatId: u.chatId };
 }
 
+// Every chat message reads the unit list (who speaks for which chat); it changes only on import, on
+// a binding or when a unit is created. Lists are kept by units version (a random id per change), as the
+// registry's task snapshots are; frozen, because every caller shares them.
+const CACHED_VERSIONS = 8;
+const cached = new Map<string, readonly UnitRecord[]>();
+
 export function createUnitRepo(db: DbTx) {
+  const meta = createMetaRepo(db);
+  const load = async (): Promise<UnitRecord[]> => (await db.unit.findMany({ orderBy: { id: 'asc' } })).map(toRecord);
+  const list = async (): Promise<UnitRecord[]> => {
+    const version = await meta.get(META_UNITS_VERSION);
+    if (!version) return load();
+    let units = cached.get(version);
+    if (!units) {
+      units = Object.freeze((await load()).map((u) => Object.freeze({ ...u, aliases: Object.freeze(u.aliases), members: Object.freeze(u.members) }))) as readonly UnitRecord[];
+      cached.set(version, units);
+      if (cached.size > CACHED_VERSIONS) cached.delete(cached.keys().next().value!);
+    }
+    return units as UnitRecord[];
+  };
+  const ensure = async (name: string, opts: { aliases?: string[]; collective?: boolean; members?: string[] } = {}): Promise<UnitRecord> => {
+    const existing = await db.unit.findUnique({ where: { name } });
+    if (existing) return toRecord(existing);
+    const u = await db.unit.upsert({
+      where: { name },
+      create: { name, aliases: writeJsonList(opts.aliases ?? []), collective: opts.collective ?? false, members: writeJsonList(opts.members ?? []) },
+      update: {},
+    });
+    await meta.bump(META_UNITS_VERSION);
+    return toRecord(u);
+  };
+  const resolve = async (name: string): Promise<UnitRecord | null> => {
+    const q = foldUnitName(name);
+    const all = await list();
+    return all.find((u) => foldUnitName(u.name) === q) ?? all.find((u) => u.aliases.some((a) => foldUnitName(a) === q)) ?? null;
+  };
   return {
-    async list(): Promise<UnitRecord[]> {
-      return (await db.unit.findMany({ orderBy: { id: 'asc' } })).map(toRecord);
-    },
+    list,
     async get(name: string): Promise<UnitRecord | null> {
-      const u = await db.unit.findUnique({ where: { name } });
-      return u ? toRecord(u) : null;
+      return (await list()).find((u) => u.name === name) ?? null;
     },
     async byChat(chatId: string): Promise<UnitRecord[]> {
-      return (await db.unit.findMany({ where: { chatId }, orderBy: { id: 'asc' } })).map(toRecord);
+      return (await list()).filter((u) => u.chatId === chatId);
+    },
+    /** The unit a name or alias stands for, exactly as written (width and spaces folded); null when none. */
+    resolve,
+    /**
+     * The supervising office's canonical name for DUBAN_OFFICE_UNIT, which may be any of its names
+     * (依法治办, 依法治区办, 区委依法治区办): the unit that has it as name or alias, created when none does.
+     */
+    async resolveOffice(configured: string): Promise<string> {
+      return ((await resolve(configured)) ?? (await ensure(configured))).name;
     },
     /** Creates the unit when it is new (e.g. the office, which no task names). */
-    async ensure(name: string, opts: { aliases?: string[]; collective?: boolean; members?: string[] } = {}): Promise<UnitRecord> {
-      const u = await db.unit.upsert({
-        where: { name },
-        create: { name, aliases: writeJsonList(opts.aliases ?? []), collective: opts.collective ?? false, members: writeJsonList(opts.members ?? []) },
-        update: {},
-      });
-      return toRecord(u);
-    },
+    ensure,
     /** Binds a unit to a chat (one chat per unit; a chat may speak for several units). */
     async bind(name: string, chatId: string, who: { actor: string; source: AuditSource }): Promise<{ previous: string | null }> {
       const u = await db.unit.findUniqueOrThrow({ where: { name } });
       await db.unit.update({ where: { id: u.id }, data: { chatId } });
+      await meta.bump(META_UNITS_VERSION);
       await createAuditRepo(db).record({ actor: who.actor, action: 'bind', subject: name, detail: { chatId, previous: u.chatId }, source: who.source });
       return { previous: u.chatId };
     },

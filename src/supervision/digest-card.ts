@@ -28,7 +28,7 @@ function headerTemplate(d: Digest): Template {
   return 'green';
 }
 
-function totalsLine(counts: Record<StatusLight, number>): string {
+export function totalsLine(counts: Record<StatusLight, number>): string {
   return [...STATUS_ORDER]
     .reverse()
     .map((l) => `${STATUS_EMOJI[l]} ${STATUS_WORD[l]} **${counts[l]}**`)
@@ -67,7 +67,7 @@ function lastLine(i: DigestItem): string {
   return `最近进展 ${p.day}：${PROGRESS_WORD[p.status] ?? p.status}${p.percent !== null ? ` ${p.percent}%` : ''}${p.text ? ` ${escapeMd(p.text.slice(0, 40))}` : ''}`;
 }
 
-function itemBlock(i: DigestItem): Element[] {
+export function digestItemBlock(i: DigestItem): Element[] {
   const head = `**任务 ${i.taskNumber}** · ${escapeMd(i.unitName)}（${ROLE_WORD[i.role]}）`;
   const what = i.milestoneLabel ? `${escapeMd(i.milestoneLabel)} · ` : '';
   const state =
@@ -79,7 +79,7 @@ function itemBlock(i: DigestItem): Element[] {
   return [md(`${head}\n${what}${state}\n${lastLine(i)}`)];
 }
 
-function silentBlock(s: SilentUnit): Element[] {
+export function silentBlock(s: SilentUnit): Element[] {
   const tasks = s.taskNumbers.length > 0 ? `（任务 ${s.taskNumbers.join('、')}）` : '';
   return [md(`${escapeMd(s.unitName)}：${s.lastReminderDay} 提醒${tasks}后 **${s.daysSilent} 天**未回复`)];
 }
@@ -89,20 +89,27 @@ function listBlocks(d: Digest): Element[][] {
   const section = <T>(emoji: string, name: string, items: T[], block: (x: T) => Element[]): Element[][] =>
     items.map((x, i) => (i === 0 ? [md(`${emoji} **${name}（${items.length}）**`), ...block(x)] : block(x)));
   return [
-    ...section(STATUS_EMOJI.red, '逾期事项', d.red, itemBlock),
-    ...section(STATUS_EMOJI.yellow, '滞后事项', d.yellow, itemBlock),
+    ...section(STATUS_EMOJI.red, '逾期事项', d.red, digestItemBlock),
+    ...section(STATUS_EMOJI.yellow, '滞后事项', d.yellow, digestItemBlock),
     ...section('🔕', '未回复上次提醒的单位', d.silent, silentBlock),
   ];
+}
+
+/** The per-unit chart within its byte budget, and a line saying which units it leaves out. */
+export function chartElements(d: Digest): Element[] {
+  const out: Element[] = [];
+  let charted = Math.min(d.perUnit.length, CHART_MAX_UNITS);
+  while (charted > 1 && cardBytes({ e: unitChart(d.perUnit.slice(0, charted)) }) > CHART_BYTE_BUDGET) charted--;
+  if (charted > 0) out.push(unitChart(d.perUnit.slice(0, charted)));
+  if (charted < d.perUnit.length) out.push(md(`图中为情况最差的 ${charted} 个单位，其余 ${d.perUnit.length - charted} 个单位见导出台账。`));
+  return out;
 }
 
 export function digestCard(d: Digest, opts: DigestCardOptions): Card {
   const pairs = d.perUnit.reduce((n, u) => n + u.total, 0);
   const head: Element[] = [md(`${d.day} · ${d.perUnit.length} 个单位 · ${pairs} 项（任务×单位）\n${totalsLine(d.totals)}`)];
 
-  let charted = Math.min(d.perUnit.length, CHART_MAX_UNITS);
-  while (charted > 1 && cardBytes({ e: unitChart(d.perUnit.slice(0, charted)) }) > CHART_BYTE_BUDGET) charted--;
-  if (charted > 0) head.push(unitChart(d.perUnit.slice(0, charted)));
-  if (charted < d.perUnit.length) head.push(md(`图中为情况最差的 ${charted} 个单位，其余 ${d.perUnit.length - charted} 个单位见导出台账。`));
+  head.push(...chartElements(d));
 
   const blocks = listBlocks(d);
   const listed = d.red.length + d.yellow.length + d.silent.length;

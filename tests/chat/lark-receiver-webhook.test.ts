@@ -3,7 +3,8 @@ import crypto from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toCardAction, toInboundMessage } from '../../src/chat/inbound.ts';
 import { startLarkReceiver, type LarkAppConfig, type LarkReceiver } from '../../src/chat/lark-receiver.ts';
-import { silentLogger } from '../../src/log.ts';
+import net from 'node:net';
+import { createLogger, silentLogger } from '../../src/log.ts';
 import { encryptForLark, FAKE_APP_ID, FAKE_BOT_OPEN_ID, signForLark } from '../fakes/fake-lark.ts';
 import { loadLarkFixture } from '../fakes/lark-fixtures.ts';
 
@@ -21,13 +22,22 @@ afterEach(async () => {
   cards = [];
 });
 
-async function start(keys: { encryptKey?: string; verificationToken?: string }, onMessageEvent?: (raw: unknown) => Promise<void>) {
+let logLines: Record<string, unknown>[] = [];
+const capturingLogger = createLogger('info', { write: (l) => void logLines.push(JSON.parse(l) as Record<string, unknown>) });
+
+async function start(
+  keys: { encryptKey?: string; verificationToken?: string },
+  onMessageEvent?: (raw: unknown) => Promise<void>,
+  extra: Partial<Pick<Parameters<typeof startLarkReceiver>[0], 'limits' | 'now' | 'logger'>> = {},
+) {
   const lark: LarkAppConfig = { mode: 'webhook', appId: FAKE_APP_ID, appSecret: 'unused-secret', domain: 'http://127.0.0.1:9', ...keys };
+  logLines = [];
   receiver = await startLarkReceiver({
     lark,
     port: 0,
     host: '127.0.0.1',
-    logger: silentLogger,
+    ...extra,
+    logger: extra.logger ?? silentLogger,
     onMessageEvent:
       onMessageEvent ??
       (async (raw) => {
@@ -94,7 +104,7 @@ describe('lark receiver, webhook mode', () => {
     const base = await start({ verificationToken: TOKEN });
     const legacy = { open_id: 'ou_1', open_message_id: 'om_1', open_chat_id: 'oc_1', token: 'c-1', action: { value: { op: 'done' }, tag: 'button' } };
     const raw = JSON.stringify(legacy);
-    const ts = '1717383300';
+    const ts = String(Math.floor(Date.now() / 1000));
     const nonce = 'n-1';
     const sig = crypto.createHash('sha1').update(ts + nonce + TOKEN + raw).digest('hex');
     const good = { 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': nonce, 'x-lark-signature': sig };
@@ -149,5 +159,60 @@ describe('lark receiver, webhook mode', () => {
     expect(await res.json()).toEqual({ ok: true, db: 'ok', lark: 'webhook' });
     expect((await fetch(`${base}/lark/events`)).status).toBe(405);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+
+  describe('hardening', () => {
+    const rejections = () => logLines.filter((l) => l.msg === 'rejected lark callback');
+
+    it('refuses a captured, correctly signed request sent again, and one whose timestamp is 5 minutes off', async () => {
+      // The receiver's clock is pinned; the platform signs with that clock's time.
+      const at = Date.parse('2027-02-22T01:30:00Z');
+      const base = await start({ encryptKey: ENCRYPT_KEY, verificationToken: TOKEN }, undefined, { now: () => at, logger: capturingLogger });
+      const event = loadLarkFixture('im.message.receive_v1.p2p');
+      const raw = JSON.stringify({ encrypt: encryptForLark(event, ENCRYPT_KEY) });
+      const headers = signForLark(raw, ENCRYPT_KEY, String(at / 1000));
+      expect((await post(`${base}/lark/events`, raw, headers)).status).toBe(200);
+      // Replayed byte for byte, ten times.
+      for (let i = 0; i < 10; i++) expect((await post(`${base}/lark/events`, raw, headers)).status).toBe(409);
+      // Signed correctly but 5 min 1 s old, or as far in the future.
+      for (const off of [-301, 301]) {
+        const stale = signForLark(raw, ENCRYPT_KEY, String(at / 1000 + off));
+        expect((await post(`${base}/lark/events`, raw, stale)).status).toBe(401);
+      }
+      // Within the window it is accepted (a fresh delivery signs with a new nonce).
+      expect((await post(`${base}/lark/events`, raw, signForLark(raw, ENCRYPT_KEY, String(at / 1000 - 290)))).status).toBe(200);
+      expect(messages).toHaveLength(2);
+      // One structured line per refusal, saying why.
+      expect(rejections()).toHaveLength(12);
+      expect(rejections().filter((l) => l.status === 409)).toHaveLength(10);
+      expect(rejections().filter((l) => l.status === 401 && /more than 5 min off/.test(String(l.reason)))).toHaveLength(2);
+    });
+
+    it('refuses a body over 1 MB with 413, before reading it, and calls no handler', async () => {
+      const base = await start({ verificationToken: TOKEN }, undefined, { logger: capturingLogger });
+      const big = JSON.stringify({ ...loadLarkFixture('im.message.receive_v1.p2p'), padding: 'x'.repeat(1024 * 1024) });
+      expect((await post(`${base}/lark/events`, big)).status).toBe(413);
+      expect(messages).toEqual([]);
+      expect(rejections()).toEqual([expect.objectContaining({ level: 'warn', status: 413, path: '/lark/events' })]);
+    });
+
+    it('closes a client that sends its headers too slowly with 408, and calls no handler', async () => {
+      const base = await start({ verificationToken: TOKEN }, undefined, { logger: capturingLogger, limits: { headersTimeoutMs: 300, requestTimeoutMs: 600 } });
+      const { port } = new URL(base);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), '127.0.0.1');
+        let got = '';
+        socket.on('data', (b) => (got += b.toString()));
+        socket.on('close', () => resolve(got));
+        socket.on('error', reject);
+        // A header line every 200 ms, never the blank line that ends them.
+        socket.write('POST /lark/events HTTP/1.1\r\nHost: x\r\n');
+        const drip = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 200);
+        socket.on('close', () => clearInterval(drip));
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(messages).toEqual([]);
+      expect(rejections()).toEqual([expect.objectContaining({ status: 408, reason: expect.stringMatching(/slow client/) })]);
+    });
   });
 });

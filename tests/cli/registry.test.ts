@@ -141,3 +141,36 @@ describe('reminders preview', () => {
     expect((await cli(['reminders', 'preview', '--from', '2027-03-01', '--to', '2027-02-01'], env)).err).toMatch(/before --from/);
   });
 });
+
+describe('on a database with no plan yet', () => {
+  it.each([
+    [['reminders', 'preview', '--from', '2027-02-01', '--to', '2027-03-01']],
+    [['reminders', 'run', '--now', '2027-02-22T09:30:00+08:00']],
+    [['registry', 'list']],
+    [['registry', 'show', '68']],
+    [['export', '--format', 'csv', '--out', 'ledger.csv']],
+  ])('%j says so in one line and exits non-zero, never "no reminders"', async (argv) => {
+    const args = argv.map((a) => (a === 'ledger.csv' ? path.join(dir, a) : a));
+    const r = await cli(args, env);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toBe('duban: no plan imported yet: run registry import [FILE] or npm start');
+    expect(r.out).toBe('');
+    expect(fs.existsSync(path.join(dir, 'ledger.csv'))).toBe(false);
+  });
+});
+
+describe('the office', () => {
+  it('DUBAN_OFFICE_UNIT may be any of its names; binding it before the plan is imported keeps one unit', async () => {
+    const officeEnv = { ...env, DUBAN_OFFICE_UNIT: '依法治区办' };
+    // Bound first (the office chat is often set up before the plan is loaded)…
+    expect((await cli(['units', 'bind', '依法治区办', 'oc_office'], officeEnv)).out).toBe('依法治区办 → oc_office');
+    // …then the plan names it 区委依法治区办 (aliases 依法治办, 依法治区办): the same unit, renamed, still bound.
+    expect((await cli(['registry', 'import'], officeEnv)).code).toBe(0);
+    const units = JSON.parse((await cli(['units', 'list', '--json'], officeEnv)).out) as { name: string; aliases: string[]; chatId: string | null }[];
+    const office = units.filter((u) => u.name.includes('依法治') || u.aliases.includes('依法治办'));
+    expect(office).toHaveLength(1);
+    expect(office[0]).toMatchObject({ name: '区委依法治区办', chatId: 'oc_office' });
+    expect(office[0].aliases).toEqual(expect.arrayContaining(['依法治办', '依法治区办']));
+    expect((await cli(['units', 'bind', '依法治办', 'oc_office2'], officeEnv)).out).toBe('区委依法治区办 → oc_office2 (was oc_office)');
+  });
+});

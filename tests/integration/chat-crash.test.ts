@@ -62,7 +62,7 @@ describe.sequential('npm start (webhook mode) killed between ack and processing'
   it('processes the stored message after the restart and answers it exactly once', async () => {
     const tmp = makeTempDir();
     removeDir = tmp.remove;
-    // No unit is bound: the start-up scheduler pass (real clock) has nobody to remind.
+    // No unit is bound: the start-up scheduler pass has nobody to remind. The clock is pinned all the same.
     const databaseUrl = await freshPlanDb(tmp.dir);
     fake = await startFakeLark();
     const env = {
@@ -74,6 +74,7 @@ describe.sequential('npm start (webhook mode) killed between ack and processing'
       LARK_ENCRYPT_KEY: ENCRYPT_KEY,
       LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
       DUBAN_ADMINS: ADMIN_OPEN_ID,
+      DUBAN_NOW: '2026-12-01T10:00:00+08:00',
       LOG_LEVEL: 'warn',
     };
 

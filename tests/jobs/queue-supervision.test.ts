@@ -1,5 +1,6 @@
 // A year (2026) stepped through day by day against the real app and the memory gateway: some units
-// report, some stay silent. Asserts the lights, the weekly digests and the escalations the office sees.
+// report, some stay silent. Asserts the lights, the weekly digests and the escalations the office sees,
+// all in the office's one card a day, and that no chat ever gets two cards on one day.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantAt } from '../../src/clock.ts';
 import { plusDays } from '../../src/schedule/day-math.ts';
@@ -44,18 +45,20 @@ async function snapshot(day: string): Promise<Snapshot> {
 
 const cardOf = (m: { message: OutgoingMessage }): Card => (m.message.msgType === 'interactive' ? m.message.card : {});
 const officeCards = () => w.gateway.sentTo(OFFICE_CHAT).map((m) => cardToText(cardOf(m)));
-const digestOfWeek = async (week: string) => {
-  const row = await w.app.db.outbox.findUniqueOrThrow({ where: { key: `digest:${OFFICE_CHAT}:${week}` } });
+/** The day whose office card carried the week's digest. */
+const digestDay = async (week: string) => (await w.app.db.meta.findUniqueOrThrow({ where: { key: `digest-sent:${OFFICE_CHAT}:${week}` } })).value;
+const officeCardOf = async (day: string) => {
+  const row = await w.app.db.outbox.findUniqueOrThrow({ where: { key: `office:${OFFICE_CHAT}:${day}` } });
   return cardToText((JSON.parse(row.body) as { card: Card }).card);
 };
+const digestOfWeek = async (week: string) => officeCardOf(await digestDay(week));
 
 beforeAll(async () => {
   w = await makeWorld();
   for (let d = '2026-01-01'; d <= '2026-12-31'; d = plusDays(d, 1)) {
     const now = instantAt(d, '10:00', TZ);
     w.clock.set(now);
-    results.set(d, await queueSupervision(w.deps, now));
-    await w.app.schedulerPass(now);
+    results.set(d, (await w.app.schedulerPass(now)).supervision);
     if (SNAP_DAYS.includes(d)) snapshots.set(d, await snapshot(d));
     for (const [unit, task, status] of REPORTS[d] ?? []) await w.report(unit, task, status, d);
   }
@@ -92,33 +95,58 @@ describe('lights through the year', () => {
   });
 });
 
+describe('one card per chat per day', () => {
+  it('no chat, the office included, gets two messages on one day in the whole year', () => {
+    const perChatDay = new Map<string, number>();
+    for (const m of w.gateway.sent) {
+      const k = `${m.target} ${new Date(m.at + 8 * 3_600_000).toISOString().slice(0, 10)}`;
+      perChatDay.set(k, (perChatDay.get(k) ?? 0) + 1);
+    }
+    expect([...perChatDay].filter(([, n]) => n > 1)).toEqual([]);
+    expect(w.gateway.sentTo(OFFICE_CHAT).length).toBeGreaterThan(52);
+  });
+
+  it("the office's card holds the overdue list and escalations, and the digest on digest days", async () => {
+    // Monday 2026-03-09: 68's 03-01 report is 8 days late for 区政府办 and 城南街道.
+    const text = await officeCardOf('2026-03-09');
+    expect(text).toMatch(/^【区委依法治区办 · 2026-03-09 督办日报（周报 2026-W11）】 逾期 2 项 · 周报 2026-W11/);
+    const overdue = text.indexOf('🔴 逾期事项（2）');
+    const digest = text.indexOf('[图表 各单位事项状态]');
+    expect(overdue).toBeGreaterThan(0);
+    expect(digest).toBeGreaterThan(overdue);
+    // Tuesday: the overdue list and the week-1 escalation are there; no digest.
+    const tuesday = await officeCardOf('2026-03-10');
+    expect(tuesday).toContain('【区委依法治区办 · 2026-03-10 督办日报】');
+    expect(tuesday).toContain('任务 68 · 区政府办（牵头）\n完成上一年度法治政府建设情况报告 · 截止 2026-03-01 · 逾期 9 天');
+    expect(tuesday).not.toContain('本周汇总');
+  });
+});
+
 describe('weekly digest', () => {
   it('goes out once per ISO week on the first working day from Monday 09:23, none in an all-holiday week', async () => {
-    const rows = await w.app.db.outbox.findMany({ where: { kind: 'digest' }, orderBy: { id: 'asc' } });
-    const weeks = rows.map((r) => r.key.split(':')[2]);
-    expect(new Set(weeks).size).toBe(weeks.length);
+    const rows = await w.app.db.meta.findMany({ where: { key: { startsWith: `digest-sent:${OFFICE_CHAT}:` } }, orderBy: { key: 'asc' } });
+    const weeks = rows.map((r) => r.key.split(':').at(-1)!);
     expect(weeks).not.toContain('2026-W08'); // Spring Festival: 02-16..02-22 all off
     expect(weeks).toHaveLength(52); // 53 ISO weeks in 2026, less W08
-    expect(rows.every((r) => r.status === 'sent')).toBe(true);
-    const sentDay = (week: string) => rows.find((r) => r.key.endsWith(week))!.sentAt!;
-    expect(sentDay('2026-W11')).toEqual(instantAt('2026-03-09', '10:00', TZ)); // a plain Monday
-    expect(sentDay('2026-W15')).toEqual(instantAt('2026-04-07', '10:00', TZ)); // Qingming Monday → Tuesday
-    expect(sentDay('2026-W41')).toEqual(instantAt('2026-10-08', '10:00', TZ)); // after National Day
+    const sentAt = async (week: string) => (await w.app.db.outbox.findUniqueOrThrow({ where: { key: `office:${OFFICE_CHAT}:${await digestDay(week)}` } })).sentAt!;
+    for (const r of rows) expect((await w.app.db.outbox.findUniqueOrThrow({ where: { key: `office:${OFFICE_CHAT}:${r.value}` } })).status).toBe('sent');
+    expect(await sentAt('2026-W11')).toEqual(instantAt('2026-03-09', '10:00', TZ)); // a plain Monday
+    expect(await sentAt('2026-W15')).toEqual(instantAt('2026-04-07', '10:00', TZ)); // Qingming Monday → Tuesday
+    expect(await sentAt('2026-W41')).toEqual(instantAt('2026-10-08', '10:00', TZ)); // after National Day
     // Jan 1 is a holiday: the first week's digest waits for the make-up working Sunday.
-    expect(sentDay('2026-W01')).toEqual(instantAt('2026-01-04', '10:00', TZ));
+    expect(await sentAt('2026-W01')).toEqual(instantAt('2026-01-04', '10:00', TZ));
     expect(results.get('2026-03-09')!.digest).toBe('queued');
     expect(results.get('2026-03-10')!.digest).toBe('sent-already');
   });
 
   it('counts per unit, names the red and yellow items, and lists units that left a reminder unanswered', async () => {
     const text = await digestOfWeek('2026-W11');
-    expect(text).toContain('【区委依法治区办 · 督办周报 2026-W11】 截至 2026-03-09');
-    expect(text).toContain('🔴 逾期 2 · 🟡 滞后 0 · 🔵 临近截止 0 · 🟢 正常推进 7 · ✅ 已完成 1');
+    expect(text).toContain('📊 本周汇总 2026-W11 · 6 个单位\n🔴 逾期 2 · 🟡 滞后 0 · 🔵 临近截止 0 · 🟢 正常推进 7 · ✅ 已完成 1');
     expect(text).toContain('[图表 各单位事项状态]');
     expect(text).toContain('  区政府办: 逾期 1');
     expect(text).toContain('  区司法局: 正常推进 3 · 已完成 1');
     expect(text).toContain('🔴 逾期事项（2）');
-    expect(text).toContain('任务 68 · 区政府办（牵头）\n完成上一年度法治政府建设情况报告 · 截止 2026-03-01 · 逾期 8 天\n未报送进展');
+    expect(text).toContain('任务 68 · 区政府办（牵头） · 🔺持续逾期第 2 周\n完成上一年度法治政府建设情况报告 · 截止 2026-03-01 · 逾期 8 天\n未报送进展');
     expect(text).toContain('任务 68 · 城南街道（配合）');
     expect(text).not.toContain('🟡 滞后事项'); // continuous work is not behind before the quarter's call
     expect(text).toContain('区政府办：2026-03-02 提醒（任务 68）后 7 天未回复');
@@ -127,12 +155,13 @@ describe('weekly digest', () => {
 
   it('after the quarterly call, silent continuous work is listed as behind', async () => {
     const text = await digestOfWeek('2026-W13');
+    expect(text).toContain('🟡 滞后事项（');
     expect(text).toContain('任务 30 · 区财政局（牵头）\n持续推进 · 本季度（至 2026-03-31）未报送进展');
   });
 
   it('reflects later reports: in July 区政府办 is still red on 04-01, 区司法局 is not behind', async () => {
     const text = await digestOfWeek('2026-W28');
-    expect(text).toContain('任务 68 · 区政府办（牵头）\n向社会公开年度报告 · 截止 2026-04-01 · 逾期 96 天\n最近进展 2026-03-20：已完成 100% 已完成');
+    expect(text).toMatch(/任务 68 · 区政府办（牵头）( · 🔺持续逾期第 \d+ 周)?\n向社会公开年度报告 · 截止 2026-04-01 · 逾期 96 天\n最近进展 2026-03-20：已完成 100% 已完成/);
     expect(text).not.toContain('任务 30 · 区司法局');
     expect(text).toContain('任务 30 · 区财政局（牵头）');
   });
@@ -158,16 +187,15 @@ describe('escalations', () => {
     expect(k.some((x) => x.includes('|区委办|') || x.includes('|城关镇|'))).toBe(false);
   });
 
-  it('each key is queued once and reaches the office chat in exactly one sent card', async () => {
+  it("each key is queued once and reaches the office chat in exactly one sent card, that day's", async () => {
     const rows = await w.app.db.reminder.findMany({ where: { kind: 'escalation' } });
     expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
-    const outbox = await w.app.db.outbox.findMany({ where: { kind: 'escalation' } });
-    expect(outbox.every((o) => o.status === 'sent' && o.chatId === OFFICE_CHAT)).toBe(true);
-    expect(new Set(rows.map((r) => r.outboxId))).toEqual(new Set(outbox.map((o) => o.id)));
-    const cards = officeCards().filter((t) => t.includes('红灯升级'));
-    expect(cards).toHaveLength(outbox.length);
-    expect(cards[0]).toContain('【区委依法治区办 · 2026-03-02 红灯升级（2 项）】 新转为逾期的事项');
-    expect(cards[0]).toContain('任务 68 · 区政府办（牵头）· 新转红灯');
+    const outbox = await w.app.db.outbox.findMany({ where: { id: { in: rows.map((r) => r.outboxId!) } } });
+    expect(outbox.every((o) => o.status === 'sent' && o.chatId === OFFICE_CHAT && o.kind === 'office')).toBe(true);
+    for (const r of rows) expect(outbox.find((o) => o.id === r.outboxId)!.key).toBe(`office:${OFFICE_CHAT}:${r.sendOn}`);
+    const first = officeCards().find((t) => t.includes('🔺'))!;
+    expect(first).toContain('【区委依法治区办 · 2026-03-02 督办日报（周报 2026-W10）】 逾期 2 项 · 新转红灯 2 项 · 周报 2026-W10');
+    expect(first).toContain('任务 68 · 区政府办（牵头） · 🔺新转红灯');
   });
 
   it('a second pass at the same moment queues nothing new', async () => {
@@ -184,7 +212,7 @@ describe('without an office chat', () => {
     const lone = await makeWorld({ bindOffice: false });
     try {
       const r = await queueSupervision(lone.deps, instantAt('2026-03-09', '10:00', TZ));
-      expect(r).toEqual({ digest: 'unbound', week: '2026-W11', escalations: 0 });
+      expect(r).toEqual({ office: 'unbound', digest: 'unbound', week: '2026-W11', escalations: 0 });
       expect(await lone.app.db.outbox.count()).toBe(0);
     } finally {
       await lone.close();

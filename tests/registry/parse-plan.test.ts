@@ -99,8 +99,13 @@ describe('the Jin\'an plan: units', () => {
     expect(task(47).otherUnits.slice(-2)).toEqual(['各乡镇(街道)', '区直各有关部门']);
   });
 
-  it('区委依法治区办 is the supervising office 依法治办', () => {
-    expect(task(66).leadUnits).toEqual(['区委办', '区政府办', '依法治办']);
+  it('区委依法治区办 is the supervising office, under the name the plan gives it', () => {
+    expect(task(66).leadUnits).toEqual(['区委办', '区政府办', '区委依法治区办']);
+  });
+
+  it('区委宣传部(区委网信办) is one unit; 区委网信办 on its own is the same unit', () => {
+    expect(task(75).leadUnits).toEqual(['区委宣传部', '区委依法治区办', '区司法局', '区教育局', '区委党校', '区法学会']);
+    expect(plan.tasks.flatMap((x) => [...x.leadUnits, ...x.otherUnits])).not.toContain('区委网信办');
   });
 
   it('lists the units the plan names, with aliases, collectives and their members', () => {

@@ -15,7 +15,12 @@ describe('data/units.json', () => {
       members: ['王庄街道', '象园街道', '茶园街道', '鼓山镇', '新店镇', '岳峰镇', '宦溪镇', '寿山乡', '日溪乡'],
     });
     for (const c of ['有关部门', '区政府各部门', '区直各有关部门']) expect(byName.get(c)).toMatchObject({ collective: true, members: [] });
-    expect(byName.get('依法治办')?.aliases).toEqual(expect.arrayContaining(['区委依法治区办', '委依法治办']));
+    // The office under the plan's own name; what people call it are aliases.
+    expect(byName.get('区委依法治区办')?.aliases).toEqual(expect.arrayContaining(['依法治办', '依法治区办', '委依法治办']));
+    expect(byName.has('依法治办')).toBe(false);
+    // One office with two plates, as the plan writes it.
+    expect(byName.get('区委宣传部')?.aliases).toEqual(expect.arrayContaining(['区委网信办']));
+    expect(byName.has('区委网信办')).toBe(false);
   });
 });
 
@@ -29,7 +34,9 @@ describe('resolveUnit', () => {
     ['区审改办', '区发改局'],
     ['乡镇(街道)', '各乡镇(街道)'],
     ['各乡镇（街道）', '各乡镇(街道)'], // full-width parentheses
-    ['委依法治办', '依法治办'],
+    ['委依法治办', '区委依法治区办'],
+    ['依法治办', '区委依法治区办'],
+    ['区委网信办', '区委宣传部'],
     ['直各有关部门', '区直各有关部门'], // 区 lost in the scrape
   ])('%s → %s', (written, canonical) => {
     expect(resolveUnit(seed, written)).toBe(canonical);
@@ -49,7 +56,7 @@ describe('splitUnitList', () => {
     ['发改商务局、市场监管局', ['区发改局', '区商务局', '区市场监管局']],
     ['乡镇(街道)区政府各部门', ['各乡镇(街道)', '区政府各部门']],
     ['各乡镇(街道)福兴经济开发区、金城投资区', ['各乡镇(街道)', '福兴经济开发区', '金城投资区']],
-    ['区委宣传部(区委网信办)', ['区委宣传部', '区委网信办']],
+    ['区委宣传部(区委网信办)', ['区委宣传部']],
   ])('%s', (text, units) => {
     expect(splitUnitList(seed, text)).toMatchObject({ units, unknown: [] });
   });

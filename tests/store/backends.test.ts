@@ -70,9 +70,9 @@ describe.each(backends)('store on $name', (backend) => {
 
   it('dedupes inbound events and outbox keys, and lets exactly one of two claims win', async () => {
     const inbound = createInboundRepo(h.db);
-    expect((await inbound.store({ eventId: 'e1', messageId: 'om_1', type: 'message', payload: {}, now: NOW })).stored).toBe(true);
-    expect((await inbound.store({ eventId: 'e1', messageId: 'om_1', type: 'message', payload: {}, now: NOW })).stored).toBe(false);
-    expect((await inbound.store({ eventId: 'e2', messageId: 'om_1', type: 'message', payload: {}, now: NOW })).stored).toBe(false);
+    expect((await inbound.store({ eventId: 'e1', messageId: 'om_1', type: 'message', payload: '{}', now: NOW })).stored).toBe(true);
+    expect((await inbound.store({ eventId: 'e1', messageId: 'om_1', type: 'message', payload: '{}', now: NOW })).stored).toBe(false);
+    expect((await inbound.store({ eventId: 'e2', messageId: 'om_1', type: 'message', payload: '{}', now: NOW })).stored).toBe(false);
 
     const outbox = createOutboxRepo(h.db);
     const msg = { msgType: 'text' as const, text: 'hi' };

@@ -74,8 +74,7 @@ describe('xlsx', () => {
     expect(audit).toContain('绑定群聊(bind)');
     expect(audit).toContain('报送进展(progress)');
     expect(audit).toContain('发送提醒(reminders)');
-    expect(audit).toContain('发送督办周报(digest)');
-    expect(audit).toContain('发送红灯升级(escalation)');
+    expect(audit).toContain('发送督办日报(office)');
   });
 
   it('filters by unit (any spelling), status and due-date window', async () => {

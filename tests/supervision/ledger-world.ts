@@ -2,7 +2,6 @@
 // 68's 03-01 report overdue for the silent units. Shared by the export, CLI and chat command tests.
 import { instantAt } from '../../src/clock.ts';
 import { plusDays } from '../../src/schedule/day-math.ts';
-import { queueSupervision } from '../../src/jobs/queue-supervision.ts';
 import { makeWorld, TZ, type World } from './world.ts';
 
 export const LEDGER_NOW = instantAt('2026-03-05', '16:00', TZ);
@@ -12,7 +11,6 @@ export async function makeLedgerWorld(): Promise<World> {
   for (let d = '2026-02-01'; d <= '2026-03-05'; d = plusDays(d, 1)) {
     const now = instantAt(d, '10:00', TZ);
     w.clock.set(now);
-    await queueSupervision(w.deps, now);
     await w.app.schedulerPass(now);
     if (d === '2026-02-20') await w.report('区司法局', 68, 'done', d, { text: '报告已报区委' });
     if (d === '2026-03-03') await w.report('区司法局', 5, 'progress', d, { percent: 60, text: '目录初稿已完成, 待"审议"' });

@@ -33,6 +33,8 @@ export interface ReminderActionValue {
   day: string;
   /** Which item's form: field names are `status_<slot>` etc. because names must be card-unique. */
   slot: number;
+  /** The card holds more than this unit's items (the office's daily card): answer with a toast, keep the card. */
+  keep?: boolean;
 }
 
 export interface Receipt {
@@ -49,9 +51,18 @@ export const receiptKey = (task: number, mk: string, occ: string) => `${task}|${
 
 const STATUSES: ProgressStatus[] = ['progress', 'done', 'blocked'];
 
-function itemBlock(item: ReminderItem, slot: number, day: string, lang: Lang, withForm: boolean, receipt: Receipt | undefined, single: boolean): Element[] {
+interface BlockOptions {
+  lang: Lang;
+  withForm: boolean;
+  receipt: Receipt | undefined;
+  single: boolean;
+  keep: boolean;
+}
+
+function itemBlock(item: ReminderItem, slot: number, day: string, o: BlockOptions): Element[] {
+  const { lang, withForm, receipt, single } = o;
   const c = copy(lang);
-  const base = { task: item.taskNumber, unit: item.unitName, mk: item.milestoneKey, occ: item.occurrence, day, slot };
+  const base = { task: item.taskNumber, unit: item.unitName, mk: item.milestoneKey, occ: item.occurrence, day, slot, ...(o.keep ? { keep: true } : {}) };
   const lines = [
     `**${c.taskTitle(item.taskNumber)}** · ${c.youRole[item.role]} · ${c.deadline} **${item.occurrence}**${c.paren(c.daysLeft(item.daysLeft))}${item.periodLabel ? ` · ${escapeMd(item.periodLabel)}` : ''}`,
     escapeMd(clip(item.label || item.taskText, 80)),
@@ -101,23 +112,41 @@ function itemBlock(item: ReminderItem, slot: number, day: string, lang: Lang, wi
   return els;
 }
 
+export interface ReminderBlocksOptions {
+  lang?: Lang;
+  receipts?: Map<string, Receipt>;
+  /** The blocks go into a card that holds more (the office's daily card): buttons keep it as it is. */
+  keep?: boolean;
+}
+
+/** The items nearest first, one block each (forms on the first FORM_LIMIT), for this card or another. */
+export function reminderBlocks(items: ReminderItem[], day: string, opts: ReminderBlocksOptions = {}): { sorted: ReminderItem[]; blocks: Element[][] } {
+  const lang = opts.lang ?? 'zh';
+  const sorted = [...items].sort((a, b) => a.daysLeft - b.daysLeft || a.taskNumber - b.taskNumber);
+  const blocks = sorted.map((item, i) => {
+    const receipt = opts.receipts?.get(receiptKey(item.taskNumber, item.milestoneKey, item.occurrence));
+    const o = { lang, withForm: i < FORM_LIMIT, receipt, single: sorted.length === 1, keep: opts.keep ?? false };
+    return [...(i ? [hr()] : []), ...itemBlock(item, i, day, o)];
+  });
+  return { sorted, blocks };
+}
+
+/** Header colour of a list of items: red when one is overdue, orange when one is 3 days off or less. */
+export function urgencyTemplate(items: ReminderItem[]): Template {
+  const worst = Math.min(99, ...items.map((i) => i.daysLeft));
+  return worst < 0 ? 'red' : worst <= 3 ? 'orange' : 'blue';
+}
+
 export function reminderCard(
   items: ReminderItem[],
   unit: string,
   day: string,
   opts: { lang?: Lang; receipts?: Map<string, Receipt> } = {},
 ): Record<string, unknown> {
-  const lang = opts.lang ?? 'zh';
-  const c = copy(lang);
-  const sorted = [...items].sort((a, b) => a.daysLeft - b.daysLeft || a.taskNumber - b.taskNumber);
-  const worst = sorted[0]?.daysLeft ?? 99;
-  const template: Template = worst < 0 ? 'red' : worst <= 3 ? 'orange' : 'blue';
+  const c = copy(opts.lang ?? 'zh');
+  const { sorted, blocks } = reminderBlocks(items, day, opts);
   const title = c.reminderTitle(unit, sorted.length, day);
-  const blocks = sorted.map((item, i) => {
-    const receipt = opts.receipts?.get(receiptKey(item.taskNumber, item.milestoneKey, item.occurrence));
-    return [...(i ? [hr()] : []), ...itemBlock(item, i, day, lang, i < FORM_LIMIT, receipt, sorted.length === 1)];
-  });
-  return fitBlocks((els) => makeCard(title, template, els), [md(c.reminderAsk)], blocks, (shown) =>
+  return fitBlocks((els) => makeCard(title, urgencyTemplate(sorted), els), [md(c.reminderAsk)], blocks, (shown) =>
     shown < sorted.length ? [hr(), md(c.more(sorted.length - shown, null, sorted[shown].taskNumber))] : null,
   ).card;
 }

@@ -111,6 +111,8 @@ export async function reportProgress(ctx: CommandContext, req: ReportRequest): P
     chatId: msg.chatId,
     via: req.via,
     messageId: msg.messageId,
+    // A message processed again (after a crash) records its report once.
+    dedupeKey: `msg:${msg.messageId}`,
     milestoneKey,
     occurrence,
     at: ctx.now,

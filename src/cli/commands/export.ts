@@ -27,10 +27,10 @@ export async function exportCommand(ctx: CliContext, args: ParsedArgs): Promise<
   const dir = path.dirname(path.resolve(f.out));
   if (!fs.existsSync(dir)) throw new AppError('io', `export: directory ${dir} does not exist`);
 
-  const db = await ctx.db();
+  const db = await ctx.planDb();
   const { policy, calendar } = loadScheduleData(ctx.config);
   const result = await exportLedger(
-    { db, policy, calendar, tz: ctx.config.tz, officeUnit: ctx.config.officeUnit },
+    { db, policy, calendar, tz: ctx.config.tz, officeUnit: await ctx.officeUnit() },
     { format: f.format, unit: f.unit, from: f.from, to: f.to, status: f.status },
     ctx.clock.now(),
   );

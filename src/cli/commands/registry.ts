@@ -96,7 +96,7 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
     }
     case 'list': {
       const f = readFlags('registry list', args.flags, { unit: z.string().min(1).optional(), json: boolFlag });
-      const db = await ctx.db();
+      const db = await ctx.planDb();
       let tasks = await createRegistryRepo(db).listTasks();
       if (f.unit) {
         const m = matchUnit(await createUnitRepo(db).list(), f.unit);
@@ -106,7 +106,7 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
       }
       if (f.json) ctx.io.out(JSON.stringify(tasks, null, 2));
       else {
-        if (tasks.length === 0) ctx.io.out('no tasks (import a plan: registry import FILE)');
+        if (tasks.length === 0) ctx.io.out(`no tasks for ${f.unit}`);
         for (const t of tasks) {
           ctx.io.out(`${String(t.number).padStart(3)}  ${t.milestones.map(describeMilestone).join(' · ') || '—'}  ${unitsLine(t)}`);
           ctx.io.out(`     ${t.text.slice(0, 60)}${t.text.length > 60 ? '…' : ''}`);
@@ -117,7 +117,7 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
     case 'show': {
       const f = readFlags('registry show', args.flags, { json: boolFlag });
       const n = taskNumberArg('registry show', rest[0]);
-      const db = await ctx.db();
+      const db = await ctx.planDb();
       const task = await createRegistryRepo(db).getTask(n);
       if (!task) {
         const count = await createRegistryRepo(db).countTasks();

@@ -26,10 +26,10 @@ export async function remindersCommand(ctx: CliContext, args: ParsedArgs): Promi
     case 'preview': {
       const f = readFlags('reminders preview', args.flags, { from: dayFlag, to: dayFlag, json: boolFlag });
       if (f.to < f.from) throw new AppError('usage', `reminders preview: --to ${f.to} is before --from ${f.from}`);
-      const db = await ctx.db();
+      const db = await ctx.planDb();
       const { policy, calendar } = loadScheduleData(ctx.config);
       const { now: _now, ...input } = await loadPlanInput(
-        { db, policy, calendar, tz: ctx.config.tz, officeUnit: ctx.config.officeUnit, logger: ctx.logger },
+        { db, policy, calendar, tz: ctx.config.tz, officeUnit: await ctx.officeUnit(), logger: ctx.logger },
         ctx.clock.now(),
       );
       let list;
@@ -74,6 +74,7 @@ export async function remindersCommand(ctx: CliContext, args: ParsedArgs): Promi
     case 'run': {
       const f = readFlags('reminders run', args.flags, { now: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO time such as 2027-02-22T09:30:00+08:00').optional() });
       const now = f.now ? new Date(f.now) : ctx.clock.now();
+      await ctx.planDb();
       const lark = ctx.config.lark;
       const gateway: LarkGateway =
         lark.mode === 'local'

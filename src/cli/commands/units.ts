@@ -29,7 +29,8 @@ export async function unitsCommand(ctx: CliContext, args: ParsedArgs): Promise<n
       if (!/^oc_[0-9A-Za-z]+$/.test(chatId) && !chatId.startsWith('local:')) {
         throw new AppError('usage', `units bind: "${chatId}" is not a group chat id (expected oc_… as shown in Lark's chat settings)`);
       }
-      if (name === ctx.config.officeUnit) await units.ensure(name);
+      // The office may be bound before any plan names it (any of its names, as DUBAN_OFFICE_UNIT allows).
+      await ctx.officeUnit();
       const list = await units.list();
       const m = matchUnit(list, name);
       if (m.kind === 'none') throw new AppError('unknown-unit', `units bind: no unit matches "${name}" (see: units list)`);
