@@ -43,6 +43,8 @@ export interface ItemBlock {
   fields: TaskField[];
   /** A title with its owners ("一、强化科技创新(区科技局牵头)") and the item's words under it. */
   headed?: boolean;
+  /** Finer-numbered points were added after the item's owner bracket ("…。(X负责)" then "1.… 2.…"). */
+  subpoints?: boolean;
 }
 
 /** A paragraph outside every item: preamble, notice points, closing remarks. */
@@ -195,9 +197,13 @@ export function readItemBlocks(document: string): BlockReading {
           if (owned && taskRank > 0) ownedHeading = { line: lineNo(i), text: raw, tasksBefore: blocks.length };
           return;
         }
-        // Finer numbering: part of the open item's words, or a paragraph of its own.
-        if (open && open.fields.length === 0 && (open.headed || !endsWithOwners(open.text))) open.text += `\n${raw}`;
-        else {
+        // Finer numbering: part of the open item's words (its points, also after its owner bracket), or a paragraph.
+        if (open && (open.fields.length === 0 || open.fields.every((f) => f.inline))) {
+          if (open.fields.length === 0 && !open.headed && endsWithOwners(open.text)) open = finishInline(open);
+          open.text += `\n${raw}`;
+          if (open.fields.length) open.subpoints = true;
+          blankSinceText = false;
+        } else {
           close();
           addOutside(i, raw);
         }
@@ -248,7 +254,10 @@ export function readItemBlocks(document: string): BlockReading {
           } else open.text += open.text ? `\n${l.text}` : l.text;
           blankSinceText = false;
         } else if (lastField && !blankSinceField && !lastField.inline) lastField.value += l.text; // a field value wrapped onto the next line
-        else {
+        else if (open.subpoints && !(blankSinceText && CLOSING.test(l.text))) {
+          open.text += `\n${l.text}`; // a point of the item, wrapped
+          blankSinceText = false;
+        } else {
           close(); // prose after a finished item (closing remarks) belongs to no task
           addOutside(i, l.text);
         }

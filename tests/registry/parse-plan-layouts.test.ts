@@ -106,6 +106,26 @@ describe('numbering', () => {
     expect(plan.planMilestones).toEqual([expect.objectContaining({ due: '2025-12-20', units: ['各乡镇', '各部门'] })]);
   });
 
+  it('points numbered under an item after its owner bracket are the item\'s words, deadlines included', () => {
+    const plan = parsePlan(
+      doc(
+        '(一)深化行政审批制度改革。(省政务服务局牵头,省有关部门按职责分工负责)',
+        '1.精简审批事项,2023年6月底前公布清单。',
+        '2.推行告知承诺制,',
+        '全面实行容缺受理。',
+        '(二)加强事中事后监管。(省市场监管局负责)',
+        '',
+        '各地要于2023年12月31日前报送进展情况。',
+      ),
+    );
+    expect(plan.tasks.map((t) => [t.number, t.leadUnits, t.otherUnits, t.milestones.map(when)])).toEqual([
+      [1, ['省政务服务局'], ['省有关部门'], ['2023-06-30']],
+      [2, ['省市场监管局'], [], []],
+    ]);
+    expect(plan.tasks[0].text).toBe('深化行政审批制度改革。\n1.精简审批事项,2023年6月底前公布清单。\n2.推行告知承诺制,\n全面实行容缺受理。');
+    expect(plan.planMilestones).toEqual([expect.objectContaining({ due: '2023-12-31', units: ['各地'] })]);
+  });
+
   it('numbered goals and 保障措施 among the tasks are not tasks and not warnings', () => {
     const plan = parsePlan(
       doc(
