@@ -23,6 +23,7 @@ export const USAGE = [
   '  registry import [FILE] [--dry-run] [--json]',
   '  registry list [--unit NAME] [--json]',
   '  registry show N [--json]',
+  '  registry check [DIR] [--json]   the plan corpus against its expectations (default tests/fixtures/plans/corpus)',
   '  units list [--json]',
   '  units bind UNIT CHAT_ID',
   '  reminders preview --from DATE --to DATE [--json]',

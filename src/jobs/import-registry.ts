@@ -6,10 +6,11 @@ import type { Db } from '../store/db.ts';
 import { AppError } from '../errors.ts';
 import { dayOf } from '../clock.ts';
 import { extractPlanText } from '../registry/extract-text.ts';
-import { parsePlan } from '../registry/parse-plan.ts';
+import { explainNoTasks, parsePlan } from '../registry/parse-plan.ts';
 import { createUnitDirectory, UnitDirectoryFileSchema } from '../registry/unit-directory.ts';
 import { PlanOverridesFileSchema } from '../registry/plan-overrides.ts';
 import type { ParsedPlan } from '../registry/types.ts';
+import { describeMilestone } from '../registry/describe-milestone.ts';
 import { applyPlan, type ImportSummary } from '../store/registry-repo.ts';
 import { readJsonFile } from './data-files.ts';
 
@@ -20,18 +21,13 @@ export interface RegistryFiles {
 
 export async function readPlan(file: string, files: RegistryFiles): Promise<{ plan: ParsedPlan; checksum: string }> {
   if (!fs.existsSync(file)) throw new AppError('plan-missing', `${file}: no such file`);
-  if (fs.statSync(file).isDirectory()) throw new AppError('plan-missing', `${file}: is a directory, expected a plan document (.txt or .docx)`);
+  if (fs.statSync(file).isDirectory()) throw new AppError('plan-missing', `${file}: is a directory, expected a plan document (.txt, .docx or .xlsx)`);
   const bytes = fs.readFileSync(file);
   const text = await extractPlanText(bytes, path.basename(file));
   const directory = createUnitDirectory(readJsonFile(files.unitsPath, UnitDirectoryFileSchema, { optional: true, fallback: [] }));
   const overrides = readJsonFile(files.overridesPath, PlanOverridesFileSchema, { optional: true, fallback: undefined });
   const plan = parsePlan(text, { directory, overrides });
-  if (plan.tasks.length === 0) {
-    throw new AppError(
-      'plan-no-tasks',
-      `${file}: no tasks found: expected numbered items ("1." "1、" "（1）") each with a responsibility line such as "责任单位:" or "牵头单位:"`,
-    );
-  }
+  if (plan.tasks.length === 0) throw new AppError('plan-no-tasks', `${file}: ${explainNoTasks(plan)}`);
   return { plan, checksum: crypto.createHash('sha256').update(bytes).digest('hex') };
 }
 
@@ -54,6 +50,10 @@ export function describeImport(file: string, plan: ParsedPlan, s: ImportSummary)
   ];
   if (s.tasks.updated.length) lines.push(`changed tasks: ${s.tasks.updated.join(', ')}`);
   if (s.tasks.retired.length) lines.push(`retired (no longer in the plan; progress kept): ${s.tasks.retired.join(', ')}`);
+  // The store keeps tasks only; a deadline of the plan itself is shown so that nobody thinks it was imported.
+  for (const m of plan.planMilestones ?? []) {
+    lines.push(`plan deadline outside the tasks, not stored (no task to remind): ${describeMilestone(m)} ${m.units.join('、')} 「${m.source}」`);
+  }
   if (plan.warnings.length) {
     lines.push(`${plan.warnings.length} need review:`);
     for (const w of plan.warnings) lines.push(`  ${w.task ? `task ${w.task}` : `line ${w.line ?? '?'}`}: ${w.message}${w.source ? ` 「${w.source}」` : ''}`);

@@ -3,20 +3,7 @@
 // (序号|重点任务|牵头单位|配合单位|完成时限) becomes "N.text" plus "牵头单位:" / "配合单位:" /
 // "完成时限:" lines. Merged cells (rowspan) are filled down, as the reader of the paper would.
 
-type Role = 'number' | 'group' | 'text' | 'lead' | 'other' | 'responsible' | 'schedule';
-
-// First match wins, so the specific headers come before the generic "任务/内容".
-const HEADER_ROLES: [RegExp, Role][] = [
-  [/^(?:序号|编号|序|号)$/, 'number'],
-  [/牵头/, 'lead'],
-  [/配合|协办|参与|协助/, 'other'],
-  [/责任|主体|承办/, 'responsible'],
-  [/时限|时间|进度|节点|期限/, 'schedule'],
-  [/类别|领域|分类|板块|方面/, 'group'],
-  [/任务|内容|措施|事项|举措|工作/, 'text'],
-];
-
-const FIELD_LABEL: Partial<Record<Role, string>> = { lead: '牵头单位', other: '配合单位', responsible: '责任单位', schedule: '完成时限' };
+import { gridToPlanLines } from './task-table.ts';
 
 interface Cell {
   paragraphs: string[];
@@ -138,50 +125,5 @@ function toGrid(rows: Cell[][]): string[][] {
 }
 
 function tableLines(rows: Cell[][]): string[] {
-  const grid = toGrid(rows);
-  const headerAt = grid.findIndex((r) => rolesOf(r).some((role) => role === 'lead' || role === 'responsible'));
-  if (headerAt < 0) return grid.flatMap((r) => [r.filter(Boolean).join(' '), '']); // not a task table: keep its words
-  const header = grid[headerAt];
-  const roles = rolesOf(header);
-  const lines: string[] = grid.slice(0, headerAt).flatMap((r) => [r.filter(Boolean).join(' '), '']);
-  let counter = 0;
-  let group = '';
-  for (const row of grid.slice(headerAt + 1)) {
-    const distinct = [...new Set(row.filter(Boolean))];
-    if (distinct.length === 0) continue;
-    // A row merged across the table is a heading ("一、…", "(二)…").
-    if (distinct.length === 1 && row.length > 1 && row.every((c) => c === distinct[0] || c === '')) {
-      lines.push(distinct[0].replace(/\n/g, ''), '');
-      continue;
-    }
-    const byRole = (role: Role, sep: string) =>
-      row
-        .map((c, i) => (roles[i] === role ? c.split('\n').map((s) => s.trim()).filter(Boolean).join(sep) : ''))
-        .filter(Boolean)
-        .join(sep);
-    const groupText = byRole('group', '');
-    if (groupText && groupText !== group) {
-      group = groupText;
-      lines.push(groupText, '');
-    }
-    const n = /\d+/.exec(byRole('number', ''))?.[0];
-    counter = n ? Number(n) : counter + 1;
-    const extra = row
-      .map((c, i) => (roles[i] === undefined && c ? `${header[i].trim() || '备注'}:${c.replace(/\n/g, ' ')}` : ''))
-      .filter(Boolean);
-    lines.push(`${counter}.${byRole('text', '\n')}`, ...extra);
-    for (const role of ['lead', 'other', 'responsible', 'schedule'] as const) {
-      const value = byRole(role, role === 'schedule' ? ',' : '、');
-      if (value) lines.push(`${FIELD_LABEL[role]}:${value}`);
-    }
-    lines.push('');
-  }
-  return lines;
-}
-
-function rolesOf(header: string[]): (Role | undefined)[] {
-  return header.map((h) => {
-    const name = h.replace(/\s+/g, '');
-    return HEADER_ROLES.find(([re]) => re.test(name))?.[1];
-  });
+  return gridToPlanLines(toGrid(rows));
 }

@@ -39,6 +39,11 @@ export const TaskOverrideSchema = z
 export const PlanOverridesFileSchema = z.object({
   /** Free text for the people who edit the file. */
   about: z.string().optional(),
+  /**
+   * Words of the plan the corrections were reviewed against (its title). A document that does not contain them
+   * is another plan: none of the overrides apply to it, and the import says so once.
+   */
+  plan: Text.optional(),
   tasks: z.record(z.string().regex(/^\d+$/, 'task keys are task numbers'), TaskOverrideSchema).default({}),
 });
 

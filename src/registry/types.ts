@@ -49,12 +49,22 @@ export interface AppliedOverride {
   fields: string[];
 }
 
+/**
+ * A deadline the document states outside its numbered tasks ("各地区、各部门要于2018年12月31日前报送…"):
+ * it belongs to no task, so it is the plan's, owned by the units the sentence names.
+ */
+export type PlanMilestoneDraft = MilestoneDraft & { units: string[]; line: number };
+
 export interface ParsedPlan {
   tasks: TaskDraft[];
   units: UnitDraft[];
   warnings: PlanWarning[];
   /** Overrides that were applied (absent when none were given). */
   overrides?: AppliedOverride[];
+  /** Deadlines outside the tasks (absent when there are none). */
+  planMilestones?: PlanMilestoneDraft[];
+  /** When no task was found: the numbered lines that read like items but name no owner. */
+  unownedItems?: { line: number; text: string }[];
 }
 
 /** A stored milestone: the draft plus its stable key and whether it was past when first imported. */

@@ -77,29 +77,72 @@ const LIST_SEPARATORS = /[、,;\s]/;
 /** Splits "委编办、发改牵头" style lists; runs without separators are split by greedy longest match. */
 export function splitUnitList(dir: UnitDirectory, text: string): UnitListSplit {
   const out: UnitListSplit = { units: [], unknown: [], partial: {} };
-  const add = (name: string) => {
-    if (!out.units.includes(name)) out.units.push(name);
-  };
-  for (const raw of splitTopLevel(normalizeWidth(text), LIST_SEPARATORS)) {
+  for (const raw of listNames(normalizeWidth(text))) {
     const token = raw.replace(/等(?:单位|部门)?$/, '').trim();
     if (!token) continue;
-    const direct = resolveUnit(dir, token);
-    if (direct) {
-      add(direct);
-      continue;
+    const read = readName(dir, token);
+    for (const u of read.units) if (!out.units.includes(u)) out.units.push(u);
+    if (read.unknown) {
+      if (!out.unknown.includes(token)) out.unknown.push(token);
+      if (read.partial) out.partial[token] = read.partial;
     }
-    const seg = segment(dir, token);
-    if (seg.rest.length === 0 && seg.units.length > 0) {
-      seg.units.forEach(add);
-      continue;
-    }
-    // Part of the run matched nothing: the split is a guess, so keep the whole name and say so.
-    add(token);
-    if (!out.unknown.includes(token)) out.unknown.push(token);
-    if (seg.units.length) out.partial[token] = seg.units;
   }
   return out;
 }
+
+interface NameReading {
+  units: string[];
+  unknown: boolean;
+  partial?: string[];
+}
+
+// A plan names the same few dozen units again and again: each written name is read against a directory once.
+const readings = new WeakMap<UnitDirectory, Map<string, NameReading>>();
+
+function readName(dir: UnitDirectory, token: string): NameReading {
+  let cache = readings.get(dir);
+  if (!cache) readings.set(dir, (cache = new Map()));
+  const known = cache.get(token);
+  if (known) return known;
+  let read: NameReading;
+  const direct = resolveUnit(dir, token);
+  if (direct) read = { units: [direct], unknown: false };
+  else {
+    const seg = segment(dir, token);
+    // Part of the run matched nothing: the split is a guess, so keep the whole name and say so.
+    read = seg.rest.length === 0 && seg.units.length > 0 ? { units: seg.units, unknown: false } : { units: [token], unknown: true, ...(seg.units.length ? { partial: seg.units } : {}) };
+  }
+  cache.set(token, read);
+  return read;
+}
+
+/**
+ * The names of a list, split on separators outside parentheses and on the joining words of these plans:
+ * "市财政局等有关部门" (等 then more), "国务院相关部门及各地区" (及), "A、B等和各有关省级人民政府" (和各).
+ * "各区、县(市)政府" and "各省、自治区、直辖市人民政府" are one collective name, so a bare "各区" runs on.
+ */
+export function listNames(text: string): string[] {
+  const out: string[] = [];
+  for (const t of splitTopLevel(text, LIST_SEPARATORS)) {
+    if (!JOINING.test(t)) push(out, t);
+    else {
+      const joined = t.replace(/(?<!高|平|中|初)等(?=[^)）]+$)/g, '\u0000').replace(/(?:以及|及)(?=.)/g, '\u0000').replace(/和(?=各)/g, '\u0000');
+      for (const n of splitTopLevel(joined, /\u0000/)) push(out, n.replace(/^(?:和|与|以及|及)/, '').trim());
+    }
+  }
+  return out;
+}
+
+/** Appends a name; a bare "各区"/"各省" before it runs on into it ("各区、县(市)政府"). */
+function push(out: string[], n: string): void {
+  if (!n) return;
+  const prev = out[out.length - 1];
+  if (prev !== undefined && prev.startsWith('各') && !n.startsWith('各') && REGION_PART.test(prev.slice(prev.lastIndexOf('、') + 1))) out[out.length - 1] = `${prev}、${n}`;
+  else out.push(n);
+}
+
+const JOINING = /[等及和]/;
+const REGION_PART = /^各?(?:省|市|区|县|乡|镇|州|盟|旗|自治区|直辖市|自治州|县\(市\)|县\(市、区\)|市\(州\))$/;
 
 interface Segmentation {
   units: string[];
@@ -138,13 +181,45 @@ function segment(dir: UnitDirectory, token: string): Segmentation {
   return { units, rest };
 }
 
-function longestFormAt(dir: UnitDirectory, token: string, i: number): { name: string; length: number } | undefined {
-  let best: { name: string; length: number } | undefined;
+interface FormCandidate {
+  form: string;
+  name: string;
+  /** Read without its leading 区 ("直各有关部门" for 区直各有关部门). */
+  qu: boolean;
+}
+
+// Per first character, the forms that can match there, in file order (ties go to the earlier form). Built once
+// per directory: scanning every form at every character made long plans slow (chars × forms).
+const indexes = new WeakMap<UnitDirectory, Map<string, FormCandidate[]>>();
+
+function formIndex(dir: UnitDirectory): Map<string, FormCandidate[]> {
+  let idx = indexes.get(dir);
+  if (idx) return idx;
+  idx = new Map();
+  const add = (key: string, c: FormCandidate) => {
+    const list = idx?.get(key) ?? [];
+    list.push(c);
+    idx?.set(key, list);
+  };
   for (const [form, name] of dir.forms) {
-    if (best && form.length <= best.length) continue;
-    if (token.startsWith(form, i)) best = { name, length: form.length };
-    // The 区 prefix dropped ("直各有关部门" for 区直各有关部门); short forms are too risky to guess.
-    else if (form.startsWith('区') && form.length >= 5 && form.length - 1 > (best?.length ?? 0) && token.startsWith(form.slice(1), i)) {
+    if (form) add(form[0], { form, name, qu: false });
+    if (form.startsWith('区') && form.length >= 5) add(form[1], { form, name, qu: true });
+  }
+  indexes.set(dir, idx);
+  return idx;
+}
+
+function longestFormAt(dir: UnitDirectory, token: string, i: number): { name: string; length: number } | undefined {
+  const candidates = formIndex(dir).get(token[i]);
+  if (!candidates) return undefined;
+  // The same choice as scanning the forms in file order: the longest match, the earlier form on a tie.
+  let best: { name: string; length: number } | undefined;
+  for (const { form, name, qu } of candidates) {
+    if (!qu) {
+      if (best && form.length <= best.length) continue;
+      if (token.startsWith(form, i)) best = { name, length: form.length };
+    } else if (form.length - 1 > (best?.length ?? 0) && token.startsWith(form.slice(1), i)) {
+      // The 区 prefix dropped ("直各有关部门" for 区直各有关部门); short forms are too risky to guess.
       best = { name, length: form.length - 1 };
     }
   }

@@ -117,3 +117,56 @@ describe('extractPlanText: Word automatic numbering', () => {
     ]);
   });
 });
+
+describe('extractPlanText: .xlsx 分工表 (issue 9)', () => {
+  /** A 分工表 as offices keep them: a title above the header, a merged chapter row, a merged 牵头单位 cell, a date cell. */
+  async function taskSheet(): Promise<Buffer> {
+    const { default: ExcelJS } = await import('exceljs');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('分工表');
+    ws.addRow(['福清市2023年法治政府建设重点任务分工表']);
+    ws.mergeCells(1, 1, 1, 5);
+    ws.addRow([]);
+    ws.addRow(['完成时限', '序号', '重点任务', '牵头单位', '配合单位']);
+    ws.addRow(['一、依法全面履行政府职能', '一、依法全面履行政府职能', '一、依法全面履行政府职能', '一、依法全面履行政府职能', '一、依法全面履行政府职能']);
+    ws.mergeCells(4, 1, 4, 5);
+    ws.addRow([new Date(Date.UTC(2023, 5, 30)), 1, '全面实行政府权责清单制度。', '市委编办', '市司法局、市财政局']);
+    ws.addRow(['持续推进', 2, '深化“放管服”改革。', null, '各乡镇（街道）']);
+    ws.mergeCells(5, 4, 6, 4); // 市委编办 leads both rows
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
+  it('finds the header by its words (row 3, columns in any order) and fills merged cells', async () => {
+    const plan = parsePlan(await extractPlanText(await taskSheet(), '分工表.xlsx'));
+    expect(plan.tasks.map((t) => ({ n: t.number, chapter: t.chapter, lead: t.leadUnits, other: t.otherUnits, due: t.milestones.map((m) => (m.kind === 'once' ? m.due : m.kind)) }))).toEqual([
+      { n: 1, chapter: '一、依法全面履行政府职能', lead: ['市委编办'], other: ['市司法局', '市财政局'], due: ['2023-06-30'] },
+      { n: 2, chapter: '一、依法全面履行政府职能', lead: ['市委编办'], other: ['各乡镇(街道)'], due: ['continuous'] },
+    ]);
+  });
+
+  it('refuses .xls and a damaged .xlsx with what to do', async () => {
+    await expect(extractPlanText(Buffer.from('x'), 'old.xls')).rejects.toMatchObject({ code: 'plan-format', message: expect.stringContaining('.xlsx') });
+    await expect(extractPlanText(Buffer.from('PK\u0003\u0004 nope'), 'plan.xlsx')).rejects.toMatchObject({ code: 'plan-unreadable', message: expect.stringMatching(/^plan\.xlsx: not a readable \.xlsx/) });
+  });
+});
+
+describe('extractPlanText: a labelled paragraph inside a unit cell (issue 9)', () => {
+  it('"省牵头单位:…" in the 责任单位 cell is a field line of its own', async () => {
+    const doc = new Document({
+      sections: [
+        {
+          children: [
+            new Table({
+              rows: [
+                new TableRow({ children: ['序号', '重点工作任务', '责任单位'].map((t) => cell(t)) }),
+                new TableRow({ children: [cell('1'), cell('加强粮食保障。'), cell('市农业农村局、市商务局\n省牵头单位:省农业农村厅')] }),
+              ],
+            }),
+          ],
+        },
+      ],
+    });
+    const plan = parsePlan(await extractPlanText(await Packer.toBuffer(doc), 'plan.docx'));
+    expect(plan.tasks.map((t) => [t.leadUnits, t.otherUnits])).toEqual([[['省农业农村厅'], ['市农业农村局', '市商务局']]]);
+  });
+});

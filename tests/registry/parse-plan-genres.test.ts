@@ -64,8 +64,9 @@ describe('responsibility inline at the end of the item (inline-responsibility.tx
     });
   });
 
-  it('（A、B负责）: the first listed leads; a deadline in the text is found', () => {
-    expect(t(2)).toMatchObject({ leadUnits: ['区司法局'], otherUnits: ['区政府办'] });
+  // Issue 9: without a lead rule stated by the document ("列第一位者为牵头单位"), every listed unit leads.
+  it('（A、B负责）: without a lead rule every listed unit leads; a deadline in the text is found', () => {
+    expect(t(2)).toMatchObject({ leadUnits: ['区司法局', '区政府办'], otherUnits: [] });
     expect(t(2).milestones).toEqual([expect.objectContaining({ kind: 'once', due: '2023-12-31', source: '2023年底前实现区政府部门全覆盖' })]);
   });
 

@@ -1,9 +1,11 @@
-// registry import | list | show
+// registry import | list | show | check
 import { z } from 'zod';
 import type { CliContext } from '../context.ts';
 import { boolFlag, readFlags, type ParsedArgs } from '../args.ts';
 import { AppError } from '../../errors.ts';
 import { describeImport, importRegistry, readPlan } from '../../jobs/import-registry.ts';
+import { CORPUS_DIR, checkCorpus } from '../../jobs/check-corpus.ts';
+import { formatCorpusTable, rowIsExact } from '../../registry/plan-expectation.ts';
 import { createRegistryRepo } from '../../store/registry-repo.ts';
 import { createProgressRepo } from '../../store/progress-repo.ts';
 import { createUnitRepo, matchUnit } from '../../store/unit-repo.ts';
@@ -28,6 +30,8 @@ export function planToJson(plan: ParsedPlan) {
     })),
     units: plan.units.map((u) => ({ name: u.name, aliases: u.aliases, ...(u.collective ? { collective: true, members: u.members ?? [] } : {}) })),
     warnings: plan.warnings,
+    // Deadlines the document states outside its tasks ("各地区…于2018年12月31日前报送"), with the units it names.
+    planMilestones: plan.planMilestones ?? [],
   };
 }
 
@@ -72,6 +76,7 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
         else {
           ctx.io.out(`${file}: ${plan.tasks.length} tasks, ${plan.units.length} units, ${plan.warnings.length} warnings (dry run: nothing written)`);
           for (const w of plan.warnings) ctx.io.out(`  ${w.task ? `task ${w.task}` : `line ${w.line ?? '?'}`}: ${w.message} 「${w.source}」`);
+          for (const m of plan.planMilestones ?? []) ctx.io.out(`  plan deadline (line ${m.line}): ${describeMilestone(m)} ${m.units.join('、')} 「${m.source}」`);
         }
         return 0;
       }
@@ -134,7 +139,16 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
       }
       return 0;
     }
+    case 'check': {
+      // The corpus of real plans against their expectation files: exit 1 when any document reads otherwise.
+      const f = readFlags('registry check', args.flags, { json: boolFlag });
+      if (rest.length > 1) throw new AppError('usage', `registry check: expected at most one DIR, got ${rest.length}`);
+      const rows = await checkCorpus(rest[0] ?? CORPUS_DIR, { unitsPath: ctx.config.unitsPath, overridesPath: ctx.config.overridesPath });
+      if (f.json) ctx.io.out(JSON.stringify(rows, null, 2));
+      else ctx.io.out(formatCorpusTable(rows));
+      return rows.every(rowIsExact) ? 0 : 1;
+    }
     default:
-      throw new AppError('usage', `registry: expected import, list or show${sub ? `, got "${sub}"` : ''}`);
+      throw new AppError('usage', `registry: expected import, list, show or check${sub ? `, got "${sub}"` : ''}`);
   }
 }
