@@ -29,6 +29,8 @@ export interface LarkReceiverOptions {
   httpHandler?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** ws mode: how long start-up waits for the first connection before going on (it keeps retrying). Default 15 s. */
   readyTimeoutMs?: number;
+  /** ws mode: first pause before starting a new long connection after the SDK gave up. Default WS_RESTART_MS. */
+  wsRestartMs?: number;
   /** Webhook request limits (defaults: WEBHOOK_LIMITS). */
   limits?: Partial<WebhookLimits>;
   /** Milliseconds since epoch, for the signed timestamp's freshness (tests step it). Default Date.now. */
@@ -64,6 +66,11 @@ export interface LarkReceiver {
 }
 
 const APP_ID_FOR_WS = /^cli_[0-9a-fA-F]{16}$/;
+/** Endpoint answers that mean the credentials are wrong (notes §1.7 step 2): no point trying again. */
+const FATAL_WS_CODES = new Set([403, 514]);
+/** First pause before a new long connection after the SDK gave up; doubles up to the maximum. */
+export const WS_RESTART_MS = 5_000;
+const WS_RESTART_MAX_MS = 5 * 60_000;
 
 class HttpError extends Error {
   constructor(
@@ -181,27 +188,61 @@ async function startWs(opts: LarkReceiverOptions): Promise<LarkReceiver> {
   const ready = new Promise<void>((resolve, reject) => {
     settleReady = (err) => (err ? reject(err) : resolve());
   });
-  const wsClient = new lark.WSClient({
-    appId,
-    appSecret,
-    domain: larkDomain(domain),
-    loggerLevel: lark.LoggerLevel.warn,
-    logger: sdkLogger(log),
-    autoReconnect: true,
-    handshakeTimeoutMs: 15_000,
-    // Terminate a half-open socket when no pong arrives; must stay below the server's PingInterval (notes §1.7 step 9).
-    wsConfig: { pingTimeout: 30 },
-    onReady: () => {
-      log.info('lark long connection ready');
-      settleReady?.();
-    },
-    onError: (err) => {
-      log.error('lark long connection gave up', { err });
-      settleReady?.(err);
-    },
-    onReconnecting: () => log.warn('lark long connection lost; reconnecting'),
-    onReconnected: () => log.info('lark long connection re-established'),
-  });
+  // The SDK reconnects by itself, but gives up for good on an answer it deems final (the endpoint's
+  // "system busy", an exhausted retry budget). Only bad credentials are final for us: for anything
+  // else a new client is started after a pause that doubles up to a few minutes.
+  const firstRestartMs = opts.wsRestartMs ?? WS_RESTART_MS;
+  let restartMs = firstRestartMs;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let connectedOnce = false;
+  let closed = false;
+
+  const scheduleRestart = (why: Error) => {
+    if (closed || restartTimer) return;
+    log.warn('lark long connection stopped; starting a new one', { err: why, inMs: restartMs });
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      client.close({ force: true });
+      client = makeClient();
+      void client.start({ eventDispatcher: dispatcher });
+    }, restartMs);
+    restartTimer.unref();
+    restartMs = Math.min(restartMs * 2, WS_RESTART_MAX_MS);
+  };
+
+  const makeClient = () =>
+    new lark.WSClient({
+      appId,
+      appSecret,
+      domain: larkDomain(domain),
+      loggerLevel: lark.LoggerLevel.warn,
+      logger: sdkLogger(log),
+      autoReconnect: true,
+      handshakeTimeoutMs: 15_000,
+      // Terminate a half-open socket when no pong arrives; must stay below the server's PingInterval (notes §1.7 step 9).
+      wsConfig: { pingTimeout: 30 },
+      onReady: () => {
+        log.info('lark long connection ready');
+        connectedOnce = true;
+        restartMs = firstRestartMs;
+        settleReady?.();
+      },
+      onError: (err) => {
+        const code = Number(/code=(\d+)/.exec(err.message)?.[1]);
+        if (!connectedOnce && FATAL_WS_CODES.has(code)) {
+          log.error('lark long connection refused: check LARK_APP_ID and LARK_APP_SECRET', { err, code });
+          settleReady?.(err);
+          return;
+        }
+        scheduleRestart(err);
+      },
+      onReconnecting: () => log.warn('lark long connection lost; reconnecting'),
+      onReconnected: () => {
+        restartMs = firstRestartMs;
+        log.info('lark long connection re-established');
+      },
+    });
+  let client = makeClient();
 
   const server = http.createServer((req, res) => {
     if (opts.httpHandler?.(req, res)) return;
@@ -211,7 +252,7 @@ async function startWs(opts: LarkReceiverOptions): Promise<LarkReceiver> {
   });
   const port = await listen(server, opts.port, opts.host);
 
-  await wsClient.start({ eventDispatcher: dispatcher });
+  await client.start({ eventDispatcher: dispatcher });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -224,7 +265,8 @@ async function startWs(opts: LarkReceiverOptions): Promise<LarkReceiver> {
       }),
     ]);
   } catch (e) {
-    wsClient.close({ force: true });
+    closed = true;
+    client.close({ force: true });
     await closeServer(server);
     throw new AppError('lark-connect', `could not open the Lark long connection: ${(e as Error).message}`, {}, { cause: e });
   } finally {
@@ -234,9 +276,11 @@ async function startWs(opts: LarkReceiverOptions): Promise<LarkReceiver> {
 
   return {
     port,
-    status: () => wsClient.getConnectionStatus().state,
+    status: () => (restartTimer ? 'reconnecting' : client.getConnectionStatus().state),
     async close() {
-      wsClient.close({ force: true });
+      closed = true;
+      clearTimeout(restartTimer);
+      client.close({ force: true });
       await closeServer(server);
     },
   };

@@ -40,7 +40,18 @@ export interface FakeLarkOptions {
   now?: () => number;
   /** How long pushEvent waits for the ack before rejecting. Default 5000 ms. */
   ackTimeoutMs?: number;
+  /** WS ClientConfig ReconnectInterval in seconds (the SDK waits this long between attempts). Default 1. */
+  reconnectIntervalSeconds?: number;
 }
+
+/** What the fake refuses during an outage (see FakeLark.outage). */
+export type Outage =
+  /** The tenant-token endpoint answers HTTP 500. */
+  | 'auth'
+  /** The WS endpoint (asked before every connection attempt) answers HTTP 503: the SDK keeps retrying. */
+  | 'ws'
+  /** The WS endpoint answers code 1 "system busy", which the SDK treats as final (it stops retrying). */
+  | 'ws-busy';
 
 export interface SentMessage {
   messageId: string;
@@ -128,8 +139,15 @@ export interface FakeLark {
   pushEvent(envelope: unknown, opts?: { fragments?: number }): Promise<AckPayload>;
   /** Resolve once `total` WS connections have been accepted (1 = the first one) and one is open. */
   waitForConnection(total?: number, timeoutMs?: number): Promise<void>;
-  /** Terminate live WS connections from the server side (the SDK should reconnect). */
+  /**
+   * Terminate live WS connections from the server side (the SDK should reconnect). Events pushed and
+   * not acked yet are delivered again on the next connection, as Lark redelivers unacknowledged events.
+   */
   dropConnection(): void;
+  /** Refuse `what` until the fake's clock reaches `untilMs` (its `now` option). */
+  outage(what: Outage, untilMs: number): void;
+  /** Events pushed again on a new connection because the old one dropped before their ack. */
+  redelivered: number;
   close(): Promise<void>;
 }
 
@@ -203,6 +221,8 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
   const userTokens = new Map<string, { openId: string; name: string }>();
   const failQueue: Array<{ failure: Failure; path?: RegExp; delayMs?: number }> = [];
   let random: { p: number; kinds: Failure[]; next: () => number } | undefined;
+  const outages = new Map<Outage, number>();
+  const inOutage = (what: Outage) => (outages.get(what) ?? -Infinity) > now();
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
   const nextId = (prefix: string) => `${prefix}${String(++seq).padStart(24, '0')}`;
@@ -219,6 +239,10 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     wsEndpointRequests: 0,
     wsConnectionsTotal: 0,
     pings: 0,
+    redelivered: 0,
+    outage(what, untilMs) {
+      outages.set(what, untilMs);
+    },
     failNext(n, failure, o = {}) {
       for (let i = 0; i < n; i++) failQueue.push({ failure, path: o.path, delayMs: o.delayMs });
     },
@@ -408,6 +432,7 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
 
     if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') {
       fake.tokenRequests++;
+      if (inOutage('auth')) return { answer: new HttpAnswer(500, 'fake lark: auth outage') };
       const body = parseJson(raw);
       const app = apps.find((a) => a.appId === body.app_id);
       if (!app || app.appSecret !== body.app_secret) return { answer: new HttpAnswer(200, { code: 10014, msg: 'app secret invalid' }) };
@@ -417,6 +442,8 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     }
     if (method === 'POST' && path === '/callback/ws/endpoint') {
       fake.wsEndpointRequests++;
+      if (inOutage('ws')) return { answer: new HttpAnswer(503, 'fake lark: long connection refused') };
+      if (inOutage('ws-busy')) return { answer: new HttpAnswer(200, { code: 1, msg: 'system busy', data: {} }) };
       const body = parseJson(raw);
       const app = apps.find((a) => a.appId === body.AppID);
       if (!app || app.appSecret !== body.AppSecret) return { answer: new HttpAnswer(200, { code: 514, msg: 'auth failed', data: {} }) }; // the SDK destructures data even on errors
@@ -427,7 +454,7 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
           data: {
             // device_id first: the SDK querystring-parses the whole URL (notes §1.7 step 2).
             URL: `ws://127.0.0.1:${fake.port}/ws?device_id=fake-device&service_id=${SERVICE_ID}`,
-            ClientConfig: { PingInterval: opts.pingIntervalSeconds ?? 120, ReconnectCount: -1, ReconnectInterval: 1, ReconnectNonce: 0 },
+            ClientConfig: { PingInterval: opts.pingIntervalSeconds ?? 120, ReconnectCount: -1, ReconnectInterval: opts.reconnectIntervalSeconds ?? 1, ReconnectNonce: 0 },
           },
         }),
       };
@@ -637,7 +664,7 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
   // ---- WebSocket (long connection) ---------------------------------------------------------
   const wss = new WebSocketServer({ server, path: '/ws' });
   const sockets = new Set<WebSocket>();
-  const pendingAcks = new Map<string, { resolve: (a: AckPayload) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  const pendingAcks = new Map<string, { resolve: (a: AckPayload) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; envelope: unknown; parts: number; sock: WebSocket }>();
   const connectionWaiters = new Set<() => void>();
   let frameSeq = 0;
 
@@ -648,6 +675,20 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     sockets.add(sock);
     sock.on('close', () => sockets.delete(sock));
     sock.on('error', () => sockets.delete(sock));
+    // Lark redelivers what the dropped connection never acknowledged: the same event in a new frame,
+    // once the client is listening (its 'open' handler runs after this event).
+    const redeliver = setTimeout(() => {
+      timers.delete(redeliver);
+      for (const [id, p] of [...pendingAcks]) {
+        if (p.sock === sock || p.sock.readyState === p.sock.OPEN || sock.readyState !== sock.OPEN) continue;
+        pendingAcks.delete(id);
+        fake.redelivered++;
+        const again = eventFrames(p.envelope, p.parts);
+        pendingAcks.set(again.messageId, { ...p, sock });
+        for (const f of again.frames) sock.send(f);
+      }
+    }, 100);
+    timers.add(redeliver);
     for (const w of [...connectionWaiters]) w();
     sock.on('message', (data) => {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
@@ -660,7 +701,9 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
           service: f.service,
           method: 0,
           headers: [{ key: 'type', value: 'pong' }],
-          payload: Buffer.from(JSON.stringify({ PingInterval: opts.pingIntervalSeconds ?? 120, ReconnectCount: -1, ReconnectInterval: 1, ReconnectNonce: 0 })),
+          payload: Buffer.from(
+            JSON.stringify({ PingInterval: opts.pingIntervalSeconds ?? 120, ReconnectCount: -1, ReconnectInterval: opts.reconnectIntervalSeconds ?? 1, ReconnectNonce: 0 }),
+          ),
         });
         sock.send(Frame.encode(pong).finish());
         return;
@@ -691,38 +734,46 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
     return open[open.length - 1];
   }
 
+  /** An event as the frames of one delivery, under a fresh frame message id. */
+  function eventFrames(envelope: unknown, parts: number): { messageId: string; frames: Uint8Array[] } {
+    const n = ++frameSeq;
+    const messageId = `fake-msg-${n}`;
+    const payload = Buffer.from(JSON.stringify(envelope));
+    const size = Math.ceil(payload.length / parts);
+    const frames: Uint8Array[] = [];
+    for (let i = 0; i < parts; i++) {
+      const frame = Frame.create({
+        SeqID: n,
+        LogID: n,
+        service: SERVICE_ID,
+        method: 1,
+        headers: [
+          { key: 'type', value: 'event' },
+          { key: 'message_id', value: messageId },
+          { key: 'sum', value: String(parts) },
+          { key: 'seq', value: String(i) },
+          { key: 'trace_id', value: `fake-trace-${n}` },
+        ],
+        payload: payload.subarray(i * size, (i + 1) * size),
+      });
+      frames.push(Frame.encode(frame).finish());
+    }
+    return { messageId, frames };
+  }
+
   function pushEvent(envelope: unknown, o: { fragments?: number } = {}): Promise<AckPayload> {
     const sock = liveSocket();
     if (!sock) return Promise.reject(new Error('fake lark: no live WS connection (await waitForConnection() first)'));
     rememberEventMessage(envelope);
-    const n = ++frameSeq;
-    const messageId = `fake-msg-${n}`;
-    const payload = Buffer.from(JSON.stringify(envelope));
     const parts = Math.max(1, o.fragments ?? 1);
-    const size = Math.ceil(payload.length / parts);
+    const { messageId, frames } = eventFrames(envelope, parts);
     return new Promise<AckPayload>((resolve, reject) => {
       const timer = setTimeout(() => {
-        pendingAcks.delete(messageId);
+        for (const [id, p] of pendingAcks) if (p.timer === timer) pendingAcks.delete(id);
         reject(new Error(`fake lark: no ack for ${messageId} within ${ackTimeoutMs} ms`));
       }, ackTimeoutMs);
-      pendingAcks.set(messageId, { resolve, reject, timer });
-      for (let i = 0; i < parts; i++) {
-        const frame = Frame.create({
-          SeqID: n,
-          LogID: n,
-          service: SERVICE_ID,
-          method: 1,
-          headers: [
-            { key: 'type', value: 'event' },
-            { key: 'message_id', value: messageId },
-            { key: 'sum', value: String(parts) },
-            { key: 'seq', value: String(i) },
-            { key: 'trace_id', value: `fake-trace-${n}` },
-          ],
-          payload: payload.subarray(i * size, (i + 1) * size),
-        });
-        sock.send(Frame.encode(frame).finish());
-      }
+      pendingAcks.set(messageId, { resolve, reject, timer, envelope, parts, sock });
+      for (const f of frames) sock.send(f);
     });
   }
 
