@@ -96,7 +96,21 @@ describe.each(backends)('store on $name', (backend) => {
     );
     expect(reply?.kind).toBe('text');
     const progress = await createProgressRepo(h.db).list({ taskNumber: 68 });
-    expect(progress).toMatchObject([{ unitName: '区委办', percent: 60, status: 'progress', text: '已完成初稿' }]);
+    expect(progress).toMatchObject([{ unitName: '区委办', percent: 60, status: 'progress', text: '已完成初稿', at }]);
+    // Written on the direct path, read back by it (the chat's kept snapshot) and by Prisma: the same instant.
+    expect((await createProgressRepo(h.db).list()).map((p) => p.at)).toEqual([at]);
+    expect((await h.db.progress.findFirstOrThrow()).createdAt).toEqual(at);
+    // The same message processed again records nothing new.
+    await routeMessage(
+      { db: h.db, now: at, tz: TZ, admins: [], officeUnit: '依法治办' },
+      { chatId: 'oc_weiban', chatType: 'group', senderOpenId: 'ou_1', text: '进度 68 60% 已完成初稿', mentionsBot: true, messageId: 'om_p' },
+    );
+    expect(await h.db.progress.count()).toBe(1);
+    // Outbox rows queued and claimed on the direct path keep their times.
+    const queuedAt = instantAt('2027-02-22', '09:31', TZ);
+    await createOutboxRepo(h.db).enqueue({ key: 'k-time', kind: 'reply', chatId: 'oc_weiban', message: { msgType: 'text', text: 'x' }, notBefore: queuedAt });
+    const claimed = await createOutboxRepo(h.db).claimDue(instantAt('2027-02-22', '09:32', TZ), 10);
+    expect(claimed.find((r) => r.key === 'k-time')?.notBefore).toEqual(queuedAt);
   });
 
   // Replicas are PostgreSQL's job; SQLite is one bot process (plus one-shot CLI runs).
