@@ -1,31 +1,41 @@
-// Issue 4, chat: message events through the webhook path (real receiver, encrypted and signed
-// bodies, createApp pipeline: store → route → outbox reply → fake Lark), timed from the request to
-// the reply reaching the fake; beside it the SDK's bare EventDispatcher behind a plain http server
-// with a no-op handler, on the same bodies.
+// Chat: message events through the webhook path (real receiver, encrypted and signed bodies, the app's
+// inbound pipeline: store → ack → worker → route → outbox reply → fake Lark), beside the SDK's bare
+// EventDispatcher behind a plain http server with a no-op handler, on bodies sealed the same way.
+//
+// Two loads, each on the pipeline and on the bare dispatcher:
+//  - burst: CHAT_EVENTS events with CHAT_CONCURRENCY requests in flight (closed loop): how fast events
+//    are acknowledged (the pace Lark needs), and how fast replies follow;
+//  - steady: STEADY_RATE events a second for STEADY_SECONDS (open loop, sent on schedule whatever the
+//    answers): latency from request to ack and to the reply reaching the fake.
+// On SQLite (one process), and on PostgreSQL with two replicas behind one address (a round-robin
+// proxy), each processing what it received. Lost (never answered) and answered-twice are counted.
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { createApp, ensureRegistry } from '../src/app.ts';
+import pg from 'pg';
+import { createApp, ensureRegistry, type App } from '../src/app.ts';
 import { systemClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig, type Config } from '../src/config.ts';
 import { createLarkGateway } from '../src/chat/lark-gateway.ts';
-import { startLarkReceiver, type LarkAppConfig } from '../src/chat/lark-receiver.ts';
+import { startLarkReceiver, type LarkAppConfig, type LarkReceiver } from '../src/chat/lark-receiver.ts';
 import { silentLogger } from '../src/log.ts';
 import { createRegistryRepo } from '../src/store/registry-repo.ts';
 import { encryptForLark, FAKE_APP_ID, FAKE_APP_SECRET, FAKE_BOT_OPEN_ID, makeEnvelope, signForLark } from '../tests/fakes/fake-lark.ts';
-import { startFakeLarkWorker } from './fake-lark-worker.ts';
-import { median, ms, percentile, perSec, REPO_ROOT, tempDir, type BenchRow } from './util.ts';
+import { startFakeLarkWorker, type RemoteFakeLark } from './fake-lark-worker.ts';
+import { ms, percentile, perSec, REPO_ROOT, tempDir, type BenchRow } from './util.ts';
 
 export const CHAT_EVENTS = 2_000;
-export const CHAT_WARMUP = 50;
-/** Requests in flight at once, like a platform delivering to one app. */
+export const CHAT_WARMUP = 100;
+/** Requests in flight at once in the burst, like a platform delivering to one app. */
 export const CHAT_CONCURRENCY = 8;
+export const STEADY_RATE = 200;
+export const STEADY_SECONDS = 10;
 /** Group chats the messages come from, each bound to one unit. */
 export const CHAT_GROUPS = 40;
-/** Replies go through the outbox limiter: scaled like the dispatch bench so the pipeline, not Lark's 50/s, is measured. */
-export const CHAT_RATE_LIMITS = { appPerSecond: 500, appPerMinute: 20_000, chatPerSecond: 50 };
-const REPLY_WAIT_MS = 90_000;
+/** Replies go through the outbox limiter: scaled so the pipeline, not Lark's 50/s, is measured. */
+export const CHAT_RATE_LIMITS = { appPerSecond: 2_000, appPerMinute: 120_000, chatPerSecond: 200 };
+const REPLY_WAIT_MS = 120_000;
 const ENCRYPT_KEY = 'bench-encrypt-key-0001';
 const TOKEN = 'bench-verification-token';
 
@@ -34,10 +44,11 @@ const hiResNow = () => performance.timeOrigin + performance.now();
 interface Sealed {
   messageId: string;
   raw: string;
-  headers: Record<string, string>;
+  /** Signed when the request is made: the receiver refuses stale timestamps. */
+  headers(): Record<string, string>;
 }
 
-/** Builds the platform's POSTs up front: encryption and signing are the platform's work, not ours. */
+/** Builds the platform's bodies up front: encryption is the platform's work, not ours. */
 function buildEvents(n: number, prefix: string, groups: { chatId: string; task: number }[]): Sealed[] {
   return Array.from({ length: n }, (_, i) => {
     const g = groups[i % groups.length];
@@ -60,53 +71,118 @@ function buildEvents(n: number, prefix: string, groups: { chatId: string; task: 
       { token: TOKEN, eventId: `ev_${prefix}_${i}` },
     );
     const raw = JSON.stringify({ encrypt: encryptForLark(envelope, ENCRYPT_KEY) });
-    return { messageId, raw, headers: signForLark(raw, ENCRYPT_KEY) };
+    return { messageId, raw, headers: () => signForLark(raw, ENCRYPT_KEY) };
   });
 }
 
-/** POSTs every event with `concurrency` in flight; returns each request's start time and ack time. */
-async function drive(url: string, events: Sealed[], concurrency: number): Promise<{ start: Map<string, number>; ackMs: number[]; failures: number; wall: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const start = new Map<string, number>();
-  const ackMs: number[] = [];
-  let failures = 0;
-  let next = 0;
-  const post = (e: Sealed) =>
-    new Promise<number>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...e.headers } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end(e.raw);
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(url: string, e: Sealed): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...e.headers() } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
     });
-  const t0 = performance.now();
-  const worker = async () => {
-    for (let i = next++; i < events.length; i = next++) {
-      const e = events[i];
-      const t = hiResNow();
-      start.set(e.messageId, t);
-      const status = await post(e).catch(() => 0);
-      ackMs.push(hiResNow() - t);
-      if (status !== 200) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const wall = performance.now() - t0;
-  agent.destroy();
-  return { start, ackMs, failures, wall };
+    req.on('error', () => resolve(0));
+    req.end(e.raw);
+  });
 }
 
-async function pipelineRun(rows: BenchRow[]): Promise<{ perSecond: number; p50: number; p99: number }> {
-  const row = (metric: string, value: string, note?: string) => rows.push({ bench: 'chat', metric, value, note });
-  const fake = await startFakeLarkWorker();
-  const tmp = tempDir('chat');
+interface Driven {
+  start: Map<string, number>;
+  ack: Map<string, number>;
+  failures: number;
+  /** First request to last ack, ms. */
+  wall: number;
+}
+
+/** Closed loop: `concurrency` requests in flight until all are sent. */
+async function burst(url: string, events: Sealed[], concurrency: number): Promise<Driven> {
+  const start = new Map<string, number>();
+  const ack = new Map<string, number>();
+  let failures = 0;
+  let next = 0;
+  const t0 = hiResNow();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < events.length; i = next++) {
+        const e = events[i];
+        start.set(e.messageId, hiResNow());
+        if ((await post(url, e)) !== 200) failures++;
+        ack.set(e.messageId, hiResNow());
+      }
+    }),
+  );
+  return { start, ack, failures, wall: hiResNow() - t0 };
+}
+
+/** Open loop: one request every 1000/rate ms on schedule, whatever the answers. */
+async function steady(url: string, events: Sealed[], rate: number): Promise<Driven> {
+  const start = new Map<string, number>();
+  const ack = new Map<string, number>();
+  let failures = 0;
+  const gap = 1000 / rate;
+  const t0 = hiResNow();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const due = t0 + i * gap;
+    const wait = due - hiResNow();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const e = events[i];
+    start.set(e.messageId, hiResNow());
+    inFlight.push(
+      post(url, e).then((status) => {
+        if (status !== 200) failures++;
+        ack.set(e.messageId, hiResNow());
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  return { start, ack, failures, wall: hiResNow() - t0 };
+}
+
+/** Waits until every event got a reply at the fake (or the wait ends); replies per event and their arrival. */
+async function replies(fake: RemoteFakeLark, from: number, ids: Set<string>): Promise<{ at: Map<string, number>; count: Map<string, number>; next: number }> {
+  const at = new Map<string, number>();
+  const count = new Map<string, number>();
+  let index = from;
+  const deadline = performance.now() + REPLY_WAIT_MS;
+  while (performance.now() < deadline) {
+    const fresh = await fake.sentFrom(index);
+    index += fresh.length;
+    for (const s of fresh) {
+      if (!s.parentId || !ids.has(s.parentId)) continue;
+      count.set(s.parentId, (count.get(s.parentId) ?? 0) + 1);
+      if (!at.has(s.parentId)) at.set(s.parentId, s.at);
+    }
+    if (at.size >= ids.size) {
+      // A moment more, to see a second answer if there were one.
+      await new Promise((r) => setTimeout(r, 300));
+      for (const s of await fake.sentFrom(index)) if (s.parentId && ids.has(s.parentId)) count.set(s.parentId, (count.get(s.parentId) ?? 0) + 1);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { at, count, next: index };
+}
+
+interface Pipeline {
+  label: string;
+  /** For message ids (Lark's ids are plain ASCII). */
+  slug: string;
+  url: string;
+  groups: { chatId: string; task: number }[];
+  fake: RemoteFakeLark;
+  close(): Promise<void>;
+}
+
+function configOf(databaseUrl: string, fakeUrl: string): Config {
   const data = (f: string) => path.join(REPO_ROOT, 'data', f);
-  const config = loadConfig({
-    DATABASE_URL: `file:${path.join(tmp.dir, 'chat.db')}`,
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
     LARK_APP_ID: FAKE_APP_ID,
     LARK_APP_SECRET: FAKE_APP_SECRET,
-    LARK_DOMAIN: fake.url,
+    LARK_DOMAIN: fakeUrl,
     LARK_EVENT_MODE: 'webhook',
     LARK_ENCRYPT_KEY: ENCRYPT_KEY,
     LARK_VERIFICATION_TOKEN: TOKEN,
@@ -121,9 +197,11 @@ async function pipelineRun(rows: BenchRow[]): Promise<{ perSecond: number; p50: 
     DUBAN_RATE_CHAT_PER_SECOND: String(CHAT_RATE_LIMITS.chatPerSecond),
     LOG_LEVEL: 'silent',
   });
+}
+
+async function startReplica(config: Config): Promise<{ app: App; receiver: LarkReceiver }> {
   const larkConfig = config.lark as LarkAppConfig;
-  const gateway = createLarkGateway(larkConfig, silentLogger);
-  const app = await createApp({ config, clock: systemClock, logger: silentLogger, gateway, botOpenId: () => FAKE_BOT_OPEN_ID });
+  const app = await createApp({ config, clock: systemClock, logger: silentLogger, gateway: createLarkGateway(larkConfig, silentLogger), botOpenId: () => FAKE_BOT_OPEN_ID });
   const receiver = await startLarkReceiver({
     lark: larkConfig,
     port: 0,
@@ -133,75 +211,163 @@ async function pipelineRun(rows: BenchRow[]): Promise<{ perSecond: number; p50: 
     onCardAction: (raw) => app.inbound.onCardAction(raw),
     health: () => app.health(),
   });
-  try {
-    await ensureRegistry(app.db, config, systemClock, silentLogger);
-    // Bind one chat to each of the first units that lead a task, and remember such a task for 进度.
-    const tasks = await createRegistryRepo(app.db).listTasks();
-    const leads = new Map<string, number>();
-    for (const t of tasks) for (const u of t.units) if (u.role === 'lead' && !leads.has(u.name)) leads.set(u.name, t.number);
-    const groups: { chatId: string; task: number }[] = [];
-    for (const [name, task] of [...leads].slice(0, CHAT_GROUPS)) {
-      const chatId = `oc_bench_group_${groups.length}`;
-      await app.db.unit.update({ where: { name }, data: { chatId } });
-      groups.push({ chatId, task });
-    }
-    const url = `http://127.0.0.1:${receiver.port}/lark/events`;
-
-    const waitForReplies = async (ids: Set<string>): Promise<{ at: Map<string, number>; stalledFlushes: number }> => {
-      const at = new Map<string, number>();
-      let stalledFlushes = 0;
-      let lastCount = -1;
-      let lastChange = performance.now();
-      const deadline = performance.now() + REPLY_WAIT_MS;
-      while (performance.now() < deadline) {
-        for (const s of (await fake.stats()).sent) if (s.parentId && ids.has(s.parentId) && !at.has(s.parentId)) at.set(s.parentId, s.at);
-        if (at.size >= ids.size) break;
-        if (at.size !== lastCount) {
-          lastCount = at.size;
-          lastChange = performance.now();
-        } else if (performance.now() - lastChange > 3000) {
-          // Nothing arrived for 3 s although replies are missing: kick the dispatcher as the cron would, and say so.
-          stalledFlushes++;
-          lastChange = performance.now();
-          void app.dispatch().catch(() => undefined);
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return { at, stalledFlushes };
-    };
-
-    const warm = buildEvents(CHAT_WARMUP, 'warm', groups);
-    await drive(url, warm, CHAT_CONCURRENCY);
-    await waitForReplies(new Set(warm.map((e) => e.messageId)));
-
-    const events = buildEvents(CHAT_EVENTS, 'run', groups);
-    const t0 = hiResNow();
-    const run = await drive(url, events, CHAT_CONCURRENCY);
-    const { at, stalledFlushes } = await waitForReplies(new Set(events.map((e) => e.messageId)));
-    const latencies = events.filter((e) => at.has(e.messageId)).map((e) => at.get(e.messageId)! - run.start.get(e.messageId)!);
-    const lastReply = Math.max(...at.values());
-    const perSecond = (at.size / (lastReply - t0)) * 1000;
-    const p50 = percentile(latencies, 50);
-    const p99 = percentile(latencies, 99);
-    row(
-      `webhook → reply, ${CHAT_EVENTS} events`,
-      perSec(perSecond),
-      `first request → last reply at the fake ${ms(lastReply - t0)}; ${at.size}/${CHAT_EVENTS} replied, ${run.failures} non-200; ${CHAT_CONCURRENCY} in flight, ${groups.length} bound groups, 我的任务 / 进度 alternating`,
-    );
-    row('  latency request → reply', `${ms(p50)} p50`, `p99 ${ms(p99)}, max ${ms(Math.max(...latencies))}`);
-    row('  ack (HTTP 200) only', perSec((CHAT_EVENTS / run.wall) * 1000), `ack latency p50 ${ms(median(run.ackMs))}, p99 ${ms(percentile(run.ackMs, 99))}`);
-    if (stalledFlushes > 0) row('  stalled replies', String(stalledFlushes), 'times no reply arrived for 3 s while some were missing; the bench called app.dispatch() (the cron would, up to 5 min later)');
-    return { perSecond, p50, p99 };
-  } finally {
-    await receiver.close();
-    await app.close();
-    await fake.close();
-    tmp.cleanup();
-  }
+  return { app, receiver };
 }
 
-async function bareRun(rows: BenchRow[]): Promise<{ perSecond: number; p50: number; p99: number }> {
-  const row = (metric: string, value: string, note?: string) => rows.push({ bench: 'chat', metric, value, note });
+/** Round robin over the replicas' ports: the one address Lark posts to. */
+async function roundRobin(ports: number[]): Promise<{ url: string; close(): Promise<void> }> {
+  let i = 0;
+  const upstream = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const server = http.createServer((req, res) => {
+    const port = ports[i++ % ports.length];
+    const up = http.request({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers, agent: upstream }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+
+/** The Jin'an plan, one chat bound to each of the first units that lead a task (and such a task for 进度). */
+async function bindGroups(app: App): Promise<{ chatId: string; task: number }[]> {
+  const tasks = await createRegistryRepo(app.db).listTasks();
+  const leads = new Map<string, number>();
+  for (const t of tasks) for (const u of t.units) if (u.role === 'lead' && !leads.has(u.name)) leads.set(u.name, t.number);
+  const groups: { chatId: string; task: number }[] = [];
+  for (const [name, task] of [...leads].slice(0, CHAT_GROUPS)) {
+    const chatId = `oc_bench_group_${groups.length}`;
+    await app.db.unit.update({ where: { name }, data: { chatId } });
+    groups.push({ chatId, task });
+  }
+  await app.db.meta.update({ where: { key: 'unitsVersion' }, data: { value: `bench-${Date.now()}` } });
+  return groups;
+}
+
+async function sqlitePipeline(): Promise<Pipeline> {
+  const fake = await startFakeLarkWorker();
+  const tmp = tempDir('chat');
+  const config = configOf(`file:${path.join(tmp.dir, 'chat.db')}`, fake.url);
+  const r = await startReplica(config);
+  await ensureRegistry(r.app.db, config, systemClock, silentLogger);
+  const groups = await bindGroups(r.app);
+  return {
+    label: 'SQLite, 1 process',
+    slug: 'sqlite',
+    url: `http://127.0.0.1:${r.receiver.port}/lark/events`,
+    groups,
+    fake,
+    async close() {
+      await r.receiver.close();
+      await r.app.close();
+      await fake.close();
+      tmp.cleanup();
+    },
+  };
+}
+
+async function postgresPipeline(adminUrl: string): Promise<Pipeline> {
+  const name = `duban_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const fake = await startFakeLarkWorker();
+  const config = configOf(url.toString(), fake.url);
+  const a = await startReplica(config);
+  const b = await startReplica(config);
+  await ensureRegistry(a.app.db, config, systemClock, silentLogger);
+  const groups = await bindGroups(a.app);
+  const proxy = await roundRobin([a.receiver.port, b.receiver.port]);
+  return {
+    label: 'PostgreSQL, 2 replicas',
+    slug: 'pg2',
+    url: `${proxy.url}/lark/events`,
+    groups,
+    fake,
+    async close() {
+      await proxy.close();
+      for (const r of [a, b]) {
+        await r.receiver.close();
+        await r.app.close();
+      }
+      await fake.close();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+interface RunFigures {
+  acksPerSecond: number;
+  repliesPerSecond: number;
+  ackP50: number;
+  ackP99: number;
+  replyP50: number;
+  replyP99: number;
+  lost: number;
+  twice: number;
+  failures: number;
+}
+
+async function measure(p: Pipeline, mode: 'burst' | 'steady', events: Sealed[], from: number): Promise<{ f: RunFigures; next: number }> {
+  const run = mode === 'burst' ? await burst(p.url, events, CHAT_CONCURRENCY) : await steady(p.url, events, STEADY_RATE);
+  const ids = new Set(events.map((e) => e.messageId));
+  const { at, count, next } = await replies(p.fake, from, ids);
+  const ackMs = events.map((e) => run.ack.get(e.messageId)! - run.start.get(e.messageId)!);
+  const replyMs = events.filter((e) => at.has(e.messageId)).map((e) => at.get(e.messageId)! - run.start.get(e.messageId)!);
+  const first = Math.min(...run.start.values());
+  const last = Math.max(...at.values());
+  return {
+    f: {
+      acksPerSecond: (events.length / run.wall) * 1000,
+      repliesPerSecond: (at.size / (last - first)) * 1000,
+      ackP50: percentile(ackMs, 50),
+      ackP99: percentile(ackMs, 99),
+      replyP50: replyMs.length ? percentile(replyMs, 50) : NaN,
+      replyP99: replyMs.length ? percentile(replyMs, 99) : NaN,
+      lost: events.length - at.size,
+      twice: [...count.values()].filter((n) => n > 1).length,
+      failures: run.failures,
+    },
+    next,
+  };
+}
+
+async function pipelineRuns(p: Pipeline, rows: BenchRow[], bare: { burst: number }): Promise<void> {
+  const row = (metric: string, value: string, note?: string) => rows.push({ bench: 'chat', metric: `${p.label}: ${metric}`, value, note });
+  let next = 0;
+  next = (await measure(p, 'burst', buildEvents(CHAT_WARMUP, `${p.slug}_warm`, p.groups), next)).next;
+  const b = await measure(p, 'burst', buildEvents(CHAT_EVENTS, `${p.slug}_burst`, p.groups), next);
+  next = b.next;
+  row(
+    `burst ${CHAT_EVENTS}, ${CHAT_CONCURRENCY} in flight: acks`,
+    perSec(b.f.acksPerSecond),
+    `${(b.f.acksPerSecond / bare.burst).toFixed(2)} × the bare dispatcher; ack p50 ${ms(b.f.ackP50)}, p99 ${ms(b.f.ackP99)}; ${b.f.failures} non-200`,
+  );
+  row('  replies', perSec(b.f.repliesPerSecond), `request → reply p50 ${ms(b.f.replyP50)}, p99 ${ms(b.f.replyP99)}; lost ${b.f.lost}, answered twice ${b.f.twice}`);
+  const s = await measure(p, 'steady', buildEvents(STEADY_RATE * STEADY_SECONDS, `${p.slug}_steady`, p.groups), next);
+  row(
+    `steady ${STEADY_RATE}/s for ${STEADY_SECONDS} s: request → reply`,
+    `${ms(s.f.replyP99)} p99`,
+    `p50 ${ms(s.f.replyP50)}; ack p50 ${ms(s.f.ackP50)}, p99 ${ms(s.f.ackP99)}; lost ${s.f.lost}, answered twice ${s.f.twice}; ${s.f.failures} non-200`,
+  );
+}
+
+async function bareRuns(rows: BenchRow[]): Promise<{ burst: number }> {
+  const row = (metric: string, value: string, note?: string) => rows.push({ bench: 'chat', metric: `bare SDK dispatcher: ${metric}`, value, note });
   let handled = 0;
   const dispatcher = new lark.EventDispatcher({ encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, loggerLevel: lark.LoggerLevel.error }).register({
     'im.message.receive_v1': async () => {
@@ -213,15 +379,16 @@ async function bareRun(rows: BenchRow[]): Promise<{ perSecond: number; p50: numb
   try {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/lark/events`;
     const groups = [{ chatId: 'oc_bench_bare', task: 1 }];
-    await drive(url, buildEvents(CHAT_WARMUP, 'bwarm', groups), CHAT_CONCURRENCY);
+    await burst(url, buildEvents(CHAT_WARMUP, 'bwarm', groups), CHAT_CONCURRENCY);
     handled = 0;
-    const run = await drive(url, buildEvents(CHAT_EVENTS, 'bare', groups), CHAT_CONCURRENCY);
-    const perSecond = (CHAT_EVENTS / run.wall) * 1000;
-    const p50 = median(run.ackMs);
-    const p99 = percentile(run.ackMs, 99);
-    row('bare SDK EventDispatcher', perSec(perSecond), `adaptDefault + no-op handler, same sealed bodies; ${handled}/${CHAT_EVENTS} reached the handler (signature checked by the SDK)`);
-    row('  latency request → response', `${ms(p50)} p50`, `p99 ${ms(p99)}`);
-    return { perSecond, p50, p99 };
+    const b = await burst(url, buildEvents(CHAT_EVENTS, 'bare', groups), CHAT_CONCURRENCY);
+    const ackMs = [...b.ack].map(([id, t]) => t - b.start.get(id)!);
+    const perSecond = (CHAT_EVENTS / b.wall) * 1000;
+    row(`burst ${CHAT_EVENTS}, ${CHAT_CONCURRENCY} in flight`, perSec(perSecond), `adaptDefault + no-op handler; ack p50 ${ms(percentile(ackMs, 50))}, p99 ${ms(percentile(ackMs, 99))}; ${handled}/${CHAT_EVENTS} reached the handler`);
+    const s = await steady(url, buildEvents(STEADY_RATE * STEADY_SECONDS, 'bare-steady', groups), STEADY_RATE);
+    const sMs = [...s.ack].map(([id, t]) => t - s.start.get(id)!);
+    row(`steady ${STEADY_RATE}/s for ${STEADY_SECONDS} s: ack`, `${ms(percentile(sMs, 99))} p99`, `p50 ${ms(percentile(sMs, 50))}`);
+    return { burst: perSecond };
   } finally {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
@@ -230,13 +397,23 @@ async function bareRun(rows: BenchRow[]): Promise<{ perSecond: number; p50: numb
 
 export async function benchChat(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const pipe = await pipelineRun(rows);
-  const bare = await bareRun(rows);
-  rows.push({
-    bench: 'chat',
-    metric: 'pipeline ÷ bare SDK',
-    value: `${(pipe.perSecond / bare.perSecond).toFixed(3)}`,
-    note: `throughput ratio; latency p50 ${(pipe.p50 / bare.p50).toFixed(1)}×, p99 ${(pipe.p99 / bare.p99).toFixed(1)}× the bare ack`,
-  });
+  const bare = await bareRuns(rows);
+  const sqlite = await sqlitePipeline();
+  try {
+    await pipelineRuns(sqlite, rows, bare);
+  } finally {
+    await sqlite.close();
+  }
+  const pgUrl = process.env.DUBAN_BENCH_POSTGRES_URL ?? process.env.DUBAN_TEST_POSTGRES_URL;
+  if (!pgUrl) {
+    rows.push({ bench: 'chat', metric: 'PostgreSQL, 2 replicas', value: '-', note: 'set DUBAN_BENCH_POSTGRES_URL (or DUBAN_TEST_POSTGRES_URL) to a server where the user may create databases' });
+    return rows;
+  }
+  const pgPipe = await postgresPipeline(pgUrl);
+  try {
+    await pipelineRuns(pgPipe, rows, bare);
+  } finally {
+    await pgPipe.close();
+  }
   return rows;
 }

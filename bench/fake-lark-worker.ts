@@ -17,6 +17,8 @@ export interface FakeStats {
 export interface RemoteFakeLark {
   url: string;
   stats(): Promise<FakeStats>;
+  /** Accepted sends from the index-th on (cheap to poll while waiting for replies). */
+  sentFrom(index: number): Promise<FakeStats['sent']>;
   close(): Promise<void>;
 }
 
@@ -29,11 +31,11 @@ export async function startFakeLarkWorker(opts: Options = {}): Promise<RemoteFak
   const worker = new Worker(boot, { eval: true, workerData: opts });
   const pending = new Map<number, (v: unknown) => void>();
   let seq = 0;
-  const ask = <T>(cmd: string): Promise<T> =>
+  const ask = <T>(cmd: string, arg?: number): Promise<T> =>
     new Promise((resolve) => {
       const id = ++seq;
       pending.set(id, resolve as (v: unknown) => void);
-      worker.postMessage({ id, cmd });
+      worker.postMessage({ id, cmd, arg });
     });
   const ready = new Promise<string>((resolve, reject) => {
     worker.once('error', reject);
@@ -49,6 +51,7 @@ export async function startFakeLarkWorker(opts: Options = {}): Promise<RemoteFak
   return {
     url,
     stats: () => ask<FakeStats>('stats'),
+    sentFrom: (index) => ask<FakeStats['sent']>('sentFrom', index),
     async close() {
       await ask('close');
       await worker.terminate();
@@ -68,8 +71,10 @@ async function runWorker(): Promise<void> {
     while (i < fake.requests.length && fake.requests[i].at < cutoff) i++;
     if (i > 0) aside.push(...fake.requests.splice(0, i));
   }, 200);
-  parentPort!.on('message', async (m: { id: number; cmd: string }) => {
-    if (m.cmd === 'stats') {
+  parentPort!.on('message', async (m: { id: number; cmd: string; arg?: number }) => {
+    if (m.cmd === 'sentFrom') {
+      parentPort!.postMessage({ id: m.id, value: fake.sent.slice(m.arg ?? 0).map((s) => ({ at: s.at, parentId: s.parentId, chatId: s.receive_id })) });
+    } else if (m.cmd === 'stats') {
       const all = [...aside, ...fake.requests];
       const saved = fake.requests.splice(0, fake.requests.length, ...all);
       const value: FakeStats = {

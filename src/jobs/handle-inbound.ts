@@ -50,6 +50,8 @@ export interface InboundDeps {
   workers?: number;
 }
 
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 interface QueuedRow {
   id: number;
   eventId: string;
@@ -187,7 +189,11 @@ export function createInboundPipeline(deps: InboundDeps) {
       if (lane.length) lanes.set(chat, lane);
       busy.add(chat);
       active++;
-      void processOne(row)
+      // Processing waits for the next turn of the event loop: requests that arrived meanwhile are
+      // stored and acknowledged first (the SQLite statements are synchronous, so a chain of them
+      // would otherwise run to its end before any new request is read).
+      void yieldToIo()
+        .then(() => processOne(row))
         .then((done) => void (done && processed++))
         .catch((e) => log.error('inbound worker failed', { eventId: row.eventId, err: e as Error }))
         .finally(() => {

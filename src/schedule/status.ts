@@ -83,12 +83,28 @@ export interface StatusBoard {
 const reportDays = new Map<string, WeakMap<ProgressRecord, string>>();
 const daysIn = (tz: string) => reportDays.get(tz) ?? reportDays.set(tz, new WeakMap()).get(tz)!;
 
+// The same reports (the store hands out one array until a report is added) give the same index for
+// any `now` at or after the newest of them: built once per array and zone, not once per message.
+const indexes = new WeakMap<readonly ProgressRecord[], Map<string, { index: ReturnType<typeof indexProgress>; newest: number }>>();
+function indexOf(progress: ProgressRecord[], now: Date, tz: string): ReturnType<typeof indexProgress> {
+  let byZone = indexes.get(progress);
+  if (!byZone) indexes.set(progress, (byZone = new Map()));
+  const kept = byZone.get(tz);
+  if (kept && now.getTime() >= kept.newest) return kept.index;
+  const index = indexProgress(progress, now, tz, daysIn(tz));
+  let newest = -Infinity;
+  for (const p of progress) if (p.at.getTime() > newest) newest = p.at.getTime();
+  // Only an index that holds every report is valid later on (a report stamped after `now` is left out).
+  if (now.getTime() >= newest) byZone.set(tz, { index, newest });
+  return index;
+}
+
 export function createStatusBoard(input: Omit<StatusInput, 'tasks'>): StatusBoard {
   const { policy, calendar, now } = input;
   const tz = input.tz ?? DEFAULT_TZ;
   const today = dayOf(now, tz);
   const dir = unitDirectory(input.units ?? []);
-  const index = indexProgress(input.progress, now, tz, daysIn(tz));
+  const index = indexOf(input.progress, now, tz);
   // A continuous task is behind when the unit has not reported this quarter; before this
   // quarter's progress call goes out, a report in the previous quarter still counts.
   const q = quarterOf(today);

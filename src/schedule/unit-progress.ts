@@ -24,13 +24,18 @@ export interface DayMemo {
 /** `days` memoizes each report's day across passes (a preview runs hundreds of passes). */
 export function indexProgress(progress: ProgressRecord[], now: Date, tz: string, days: DayMemo = new Map<ProgressRecord, string>()): ProgressIndex {
   const index: ProgressIndex = new Map();
-  const known = progress.filter((p) => p.at.getTime() <= now.getTime()).sort((a, b) => a.at.getTime() - b.at.getTime());
-  for (const report of known) {
+  const t = now.getTime();
+  // The store hands reports out in time order: then one pass, no sort (this runs for every message).
+  let sorted = true;
+  for (let i = 1; i < progress.length && sorted; i++) sorted = progress[i - 1].at.getTime() <= progress[i].at.getTime();
+  const inOrder = sorted ? progress : [...progress].sort((a, b) => a.at.getTime() - b.at.getTime());
+  for (const report of inOrder) {
+    if (report.at.getTime() > t) break;
     let day = days.get(report);
     if (day === undefined) days.set(report, (day = dayOf(report.at, tz)));
-    const list = index.get(report.taskNumber) ?? [];
-    list.push({ report, day });
-    index.set(report.taskNumber, list);
+    const list = index.get(report.taskNumber);
+    if (list) list.push({ report, day });
+    else index.set(report.taskNumber, [{ report, day }]);
   }
   return index;
 }

@@ -89,7 +89,7 @@ function directReport(d: Direct, r: Record<string, unknown>): StoredReport {
 const byTime = (a: StoredReport, b: StoredReport) => a.at.getTime() - b.at.getTime() || a.id - b.id;
 
 async function cachedReports(db: DbTx, d: Direct): Promise<StoredReport[]> {
-  const unitsVersion = await createMetaRepo(db).get(META_UNITS_VERSION);
+  const unitsVersion = await createMetaRepo(db).stamp(META_UNITS_VERSION);
   let c = reportCaches.get(d);
   if (!c || c.unitsVersion !== unitsVersion) reportCaches.set(d, (c = { unitsVersion, rows: [], lastId: 0, gaps: new Map() }));
   // A refresh started before this call may have read before the newest rows: wait for it, then read again.
@@ -120,7 +120,10 @@ async function refresh(d: Direct, c: ReportCache): Promise<StoredReport[]> {
   }
   // A new array, so a caller holding the last one keeps what it read. Reports may be stamped earlier
   // than ones already read (a card answered late): kept in time order.
-  c.rows = Object.freeze([...c.rows, ...added].sort(byTime)) as StoredReport[];
+  added.sort(byTime);
+  const last = c.rows[c.rows.length - 1];
+  const rows = last && byTime(added[0], last) < 0 ? [...c.rows, ...added].sort(byTime) : [...c.rows, ...added];
+  c.rows = Object.freeze(rows) as StoredReport[];
   return c.rows;
 }
 

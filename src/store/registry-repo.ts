@@ -294,7 +294,7 @@ export function createRegistryRepo(db: DbTx) {
   };
   /** The live tasks of this registry version, loaded once per version; null before the first import. */
   const snapshot = async (): Promise<readonly TaskRecord[] | null> => {
-    const version = await createMetaRepo(db).get(META_REGISTRY_VERSION);
+    const version = await createMetaRepo(db).stamp(META_REGISTRY_VERSION);
     if (!version) return null;
     let tasks = snapshots.get(version);
     if (!tasks) {

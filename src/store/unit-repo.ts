@@ -41,7 +41,7 @@ export function createUnitRepo(db: DbTx) {
   const meta = createMetaRepo(db);
   const load = async (): Promise<UnitRecord[]> => (await db.unit.findMany({ orderBy: { id: 'asc' } })).map(toRecord);
   const list = async (): Promise<UnitRecord[]> => {
-    const version = await meta.get(META_UNITS_VERSION);
+    const version = await meta.stamp(META_UNITS_VERSION);
     if (!version) return load();
     let units = cached.get(version);
     if (!units) {

@@ -45,7 +45,7 @@ export async function loadWorld(ctx: ChatContext): Promise<World> {
     createUnitRepo(db).list(),
     // Every unit's reports: a collective's report counts for its members (as in the planner).
     createProgressRepo(db).list(),
-    createMetaRepo(db).get(META_FIRST_IMPORT),
+    createMetaRepo(db).stamp(META_FIRST_IMPORT),
   ]);
   const trackFrom = first && !Number.isNaN(Date.parse(first)) ? dayOf(new Date(first), ctx.tz) : undefined;
   const { policy, calendar } = scheduleOf(ctx);
@@ -81,9 +81,25 @@ export interface UnitTaskView {
   light: Light;
 }
 
+// Reports by task, built once per reports array (the store hands out one until a report is added).
+const byTask = new WeakMap<readonly Report[], Map<number, Report[]>>();
+function reportsOfTask(reports: Report[], taskNumber: number): Report[] {
+  let index = byTask.get(reports);
+  if (!index) {
+    index = new Map();
+    for (const r of reports) {
+      const list = index.get(r.taskNumber);
+      if (list) list.push(r);
+      else index.set(r.taskNumber, [r]);
+    }
+    byTask.set(reports, index);
+  }
+  return index.get(taskNumber) ?? [];
+}
+
 export function latestOf(reports: Report[], taskNumber: number, unitNames: string[]): Report | undefined {
   let best: Report | undefined;
-  for (const r of reports) if (r.taskNumber === taskNumber && unitNames.includes(r.unitName) && (!best || r.at >= best.at)) best = r;
+  for (const r of reportsOfTask(reports, taskNumber)) if (unitNames.includes(r.unitName) && (!best || r.at >= best.at)) best = r;
   return best;
 }
 
