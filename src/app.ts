@@ -8,7 +8,7 @@ import { openDb, type Db } from './store/db.ts';
 import { createRegistryRepo } from './store/registry-repo.ts';
 import { createUnitRepo } from './store/unit-repo.ts';
 import { createMetaRepo, META_UNITS_VERSION } from './store/meta-repo.ts';
-import { importRegistry, describeImport } from './jobs/import-registry.ts';
+import { importRegistry, describeImport, readUnitDirectory } from './jobs/import-registry.ts';
 import { queueReminders, type QueueResult } from './jobs/queue-reminders.ts';
 import { queueSupervision, type SupervisionResult } from './jobs/queue-supervision.ts';
 import { createInboundPipeline } from './jobs/handle-inbound.ts';
@@ -73,7 +73,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, clock, logger, gateway } = deps;
   const db = await openDb(config.databaseUrl);
   const { policy, calendar } = loadScheduleData(config);
-  const officeUnit = await createUnitRepo(db).resolveOffice(config.officeUnit);
+  const officeUnit = await createUnitRepo(db).resolveOffice(config.officeUnit, readUnitDirectory(config.unitsPath));
   // Databases from before the units cache have no version stamp yet: give them one (see unit-repo).
   const meta = createMetaRepo(db);
   if (!(await meta.get(META_UNITS_VERSION))) await meta.bump(META_UNITS_VERSION);

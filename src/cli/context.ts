@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import { AppError } from '../errors.ts';
 import { createRegistryRepo } from '../store/registry-repo.ts';
 import { createUnitRepo } from '../store/unit-repo.ts';
+import { readUnitDirectory } from '../jobs/import-registry.ts';
 
 export interface CliContext {
   config: Config;
@@ -41,7 +42,7 @@ export function createCliContext(config: Config, clock: Clock, io: CliIo, logger
       return d;
     },
     async officeUnit() {
-      return createUnitRepo(await this.db()).resolveOffice(config.officeUnit);
+      return createUnitRepo(await this.db()).resolveOffice(config.officeUnit, readUnitDirectory(config.unitsPath));
     },
     async close() {
       await db?.$disconnect();

@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { dayOf } from '../clock.ts';
 import { extractPlanText } from '../registry/extract-text.ts';
 import { explainNoTasks, parsePlan } from '../registry/parse-plan.ts';
-import { createUnitDirectory, UnitDirectoryFileSchema } from '../registry/unit-directory.ts';
+import { createUnitDirectory, UnitDirectoryFileSchema, type UnitDirectory } from '../registry/unit-directory.ts';
 import { PlanOverridesFileSchema } from '../registry/plan-overrides.ts';
 import type { ParsedPlan } from '../registry/types.ts';
 import { describeMilestone } from '../registry/describe-milestone.ts';
@@ -19,12 +19,17 @@ export interface RegistryFiles {
   overridesPath: string;
 }
 
+/** data/units.json as a lookup; an absent file is an empty directory. */
+export function readUnitDirectory(unitsPath: string): UnitDirectory {
+  return createUnitDirectory(readJsonFile(unitsPath, UnitDirectoryFileSchema, { optional: true, fallback: [] }));
+}
+
 export async function readPlan(file: string, files: RegistryFiles): Promise<{ plan: ParsedPlan; checksum: string }> {
   if (!fs.existsSync(file)) throw new AppError('plan-missing', `${file}: no such file`);
   if (fs.statSync(file).isDirectory()) throw new AppError('plan-missing', `${file}: is a directory, expected a plan document (.txt, .docx or .xlsx)`);
   const bytes = fs.readFileSync(file);
   const text = await extractPlanText(bytes, path.basename(file));
-  const directory = createUnitDirectory(readJsonFile(files.unitsPath, UnitDirectoryFileSchema, { optional: true, fallback: [] }));
+  const directory = readUnitDirectory(files.unitsPath);
   const overrides = readJsonFile(files.overridesPath, PlanOverridesFileSchema, { optional: true, fallback: undefined });
   const plan = parsePlan(text, { directory, overrides });
   if (plan.tasks.length === 0) throw new AppError('plan-no-tasks', `${file}: ${explainNoTasks(plan)}`);

@@ -4,6 +4,7 @@ import { createMetaRepo, META_UNITS_VERSION } from './meta-repo.ts';
 import { readJsonList, writeJsonList } from './json-column.ts';
 import { createAuditRepo, type AuditSource } from './audit-repo.ts';
 import type { UnitRecord } from '../registry/types.ts';
+import { resolveUnit, type UnitDirectory } from '../registry/unit-directory.ts';
 
 export type UnitMatch = { kind: 'found'; unit: UnitRecord } | { kind: 'ambiguous'; candidates: string[] } | { kind: 'none' };
 
@@ -81,8 +82,14 @@ export function createUnitRepo(db: DbTx) {
      * The supervising office's canonical name for DUBAN_OFFICE_UNIT, which may be any of its names
      * (依法治办, 依法治区办, 区委依法治区办): the unit that has it as name or alias, created when none does.
      */
-    async resolveOffice(configured: string): Promise<string> {
-      return ((await resolve(configured)) ?? (await ensure(configured))).name;
+    async resolveOffice(configured: string, directory?: UnitDirectory): Promise<string> {
+      const stored = await resolve(configured);
+      if (stored) return stored.name;
+      // Before the first import the store is empty: take the office's canonical name and aliases from the
+      // unit directory, so that the import finds the unit under the name the plan writes, not an alias.
+      const canonical = directory ? directory.units.find((u) => u.name === resolveUnit(directory, configured)) : undefined;
+      if (canonical) return (await ensure(canonical.name, { aliases: [...canonical.aliases] })).name;
+      return (await ensure(configured)).name;
     },
     /** Creates the unit when it is new (e.g. the office, which no task names). */
     ensure,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDb, REGISTRY_FILES, type TestDb } from '../support/test-db.ts';
-import { readPlan, importRegistry } from '../../src/jobs/import-registry.ts';
+import { readPlan, importRegistry, readUnitDirectory } from '../../src/jobs/import-registry.ts';
+import { createUnitRepo } from '../../src/store/unit-repo.ts';
 import { applyPlan, createRegistryRepo } from '../../src/store/registry-repo.ts';
 import { createProgressRepo } from '../../src/store/progress-repo.ts';
 import type { ParsedPlan } from '../../src/registry/types.ts';
@@ -77,5 +78,24 @@ describe('registry import into the store', () => {
     expect(await t.db.task.count()).toBe(0);
     expect(await t.db.unit.count()).toBe(0);
     expect(await t.db.importRun.count()).toBe(0);
+  });
+});
+
+describe('the office on a database without a plan', () => {
+  it('resolving DUBAN_OFFICE_UNIT before the first import names the office as the plan writes it, and the import keeps it', async () => {
+    const units = createUnitRepo(t.db);
+    const directory = readUnitDirectory(REGISTRY_FILES.unitsPath);
+    // The bot starts (default DUBAN_OFFICE_UNIT=依法治办) and only then imports the plan.
+    expect(await units.resolveOffice('依法治办', directory)).toBe('区委依法治区办');
+    await importRegistry(t.db, 'data/plan.txt', REGISTRY_FILES, opts());
+    expect(await units.resolveOffice('依法治办', directory)).toBe('区委依法治区办');
+    const office = (await units.list()).filter((u) => u.name.includes('依法治'));
+    expect(office.map((u) => u.name)).toEqual(['区委依法治区办']);
+    expect(office[0].aliases).toEqual(expect.arrayContaining(['依法治办', '依法治区办']));
+  });
+
+  it('an office the directory does not know is created under the configured name', async () => {
+    const units = createUnitRepo(t.db);
+    expect(await units.resolveOffice('区督查室', readUnitDirectory(REGISTRY_FILES.unitsPath))).toBe('区督查室');
   });
 });
