@@ -163,7 +163,7 @@ describe('the office', () => {
   it('DUBAN_OFFICE_UNIT may be any of its names; binding it before the plan is imported keeps one unit', async () => {
     const officeEnv = { ...env, DUBAN_OFFICE_UNIT: '依法治区办' };
     // Bound first (the office chat is often set up before the plan is loaded)…
-    expect((await cli(['units', 'bind', '依法治区办', 'oc_office'], officeEnv)).out).toBe('依法治区办 → oc_office');
+    expect((await cli(['units', 'bind', '依法治区办', 'oc_office'], officeEnv)).out).toBe('区委依法治区办 → oc_office');
     // …then the plan names it 区委依法治区办 (aliases 依法治办, 依法治区办): the same unit, renamed, still bound.
     expect((await cli(['registry', 'import'], officeEnv)).code).toBe(0);
     const units = JSON.parse((await cli(['units', 'list', '--json'], officeEnv)).out) as { name: string; aliases: string[]; chatId: string | null }[];
