@@ -21,8 +21,9 @@ import { createLarkGateway } from '../src/chat/lark-gateway.ts';
 import { startLarkReceiver, type LarkAppConfig, type LarkReceiver } from '../src/chat/lark-receiver.ts';
 import { silentLogger } from '../src/log.ts';
 import { createRegistryRepo } from '../src/store/registry-repo.ts';
-import { encryptForLark, FAKE_APP_ID, FAKE_APP_SECRET, FAKE_BOT_OPEN_ID, makeEnvelope, signForLark } from '../tests/fakes/fake-lark.ts';
+import { encryptForLark, FAKE_APP_ID, FAKE_APP_SECRET, FAKE_BOT_OPEN_ID, makeEnvelope } from '../tests/fakes/fake-lark.ts';
 import { startFakeLarkWorker, type RemoteFakeLark } from './fake-lark-worker.ts';
+import { driveLoad, type Driven, type LoadEvent } from './load-worker.ts';
 import { ms, percentile, perSec, REPO_ROOT, tempDir, type BenchRow } from './util.ts';
 
 export const CHAT_EVENTS = 2_000;
@@ -39,14 +40,9 @@ const REPLY_WAIT_MS = 120_000;
 const ENCRYPT_KEY = 'bench-encrypt-key-0001';
 const TOKEN = 'bench-verification-token';
 
-const hiResNow = () => performance.timeOrigin + performance.now();
 
-interface Sealed {
-  messageId: string;
-  raw: string;
-  /** Signed when the request is made: the receiver refuses stale timestamps. */
-  headers(): Record<string, string>;
-}
+/** A body as Lark posts it; signed when the request is made (the receiver refuses stale timestamps). */
+type Sealed = LoadEvent;
 
 /** Builds the platform's bodies up front: encryption is the platform's work, not ours. */
 function buildEvents(n: number, prefix: string, groups: { chatId: string; task: number }[]): Sealed[] {
@@ -71,75 +67,12 @@ function buildEvents(n: number, prefix: string, groups: { chatId: string; task: 
       { token: TOKEN, eventId: `ev_${prefix}_${i}` },
     );
     const raw = JSON.stringify({ encrypt: encryptForLark(envelope, ENCRYPT_KEY) });
-    return { messageId, raw, headers: () => signForLark(raw, ENCRYPT_KEY) };
+    return { messageId, raw };
   });
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function post(url: string, e: Sealed): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...e.headers() } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', () => resolve(0));
-    req.end(e.raw);
-  });
-}
-
-interface Driven {
-  start: Map<string, number>;
-  ack: Map<string, number>;
-  failures: number;
-  /** First request to last ack, ms. */
-  wall: number;
-}
-
-/** Closed loop: `concurrency` requests in flight until all are sent. */
-async function burst(url: string, events: Sealed[], concurrency: number): Promise<Driven> {
-  const start = new Map<string, number>();
-  const ack = new Map<string, number>();
-  let failures = 0;
-  let next = 0;
-  const t0 = hiResNow();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < events.length; i = next++) {
-        const e = events[i];
-        start.set(e.messageId, hiResNow());
-        if ((await post(url, e)) !== 200) failures++;
-        ack.set(e.messageId, hiResNow());
-      }
-    }),
-  );
-  return { start, ack, failures, wall: hiResNow() - t0 };
-}
-
-/** Open loop: one request every 1000/rate ms on schedule, whatever the answers. */
-async function steady(url: string, events: Sealed[], rate: number): Promise<Driven> {
-  const start = new Map<string, number>();
-  const ack = new Map<string, number>();
-  let failures = 0;
-  const gap = 1000 / rate;
-  const t0 = hiResNow();
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < events.length; i++) {
-    const due = t0 + i * gap;
-    const wait = due - hiResNow();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const e = events[i];
-    start.set(e.messageId, hiResNow());
-    inFlight.push(
-      post(url, e).then((status) => {
-        if (status !== 200) failures++;
-        ack.set(e.messageId, hiResNow());
-      }),
-    );
-  }
-  await Promise.all(inFlight);
-  return { start, ack, failures, wall: hiResNow() - t0 };
-}
+const burst = (url: string, events: Sealed[], concurrency: number): Promise<Driven> => driveLoad({ mode: 'burst', url, events, encryptKey: ENCRYPT_KEY, concurrency });
+const steady = (url: string, events: Sealed[], rate: number): Promise<Driven> => driveLoad({ mode: 'steady', url, events, encryptKey: ENCRYPT_KEY, rate });
 
 /** Waits until every event got a reply at the fake (or the wait ends); replies per event and their arrival. */
 async function replies(fake: RemoteFakeLark, from: number, ids: Set<string>): Promise<{ at: Map<string, number>; count: Map<string, number>; next: number }> {

@@ -89,10 +89,22 @@ export function createSqliteDirect(handle: SqliteHandle, queue: <T>(fn: () => Pr
 
 const TIMESTAMP_OID = 1114;
 
-/** `?` → `$1, $2, …` (our SQL has no ? inside literals). */
+/** `?` → `$1, $2, …`; a ? inside a quoted literal or identifier stays as it is (SQLite reads it so too). */
 function numbered(sql: string): string {
   let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
+  let quote: string | null = null;
+  let out = '';
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '?') {
+      out += `$${++n}`;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
 }
 
 type PgTypeParsers = { getTypeParser(oid: number, format?: string): unknown };

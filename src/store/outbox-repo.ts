@@ -115,6 +115,8 @@ function directRow(d: Direct, r: Record<string, unknown>): OutboxRow {
   };
 }
 
+const STALE_CLAIM_ERROR = 'claim went stale (process stopped mid-send?); requeued';
+
 export function createOutboxRepo(db: DbTx) {
   const direct = directOf(db);
   return {
@@ -263,13 +265,14 @@ export function createOutboxRepo(db: DbTx) {
     async recoverStale(now: Date, olderThanMs: number): Promise<number> {
       if (direct) {
         return direct.run(
-          `UPDATE "Outbox" SET "status" = 'pending', "claimedAt" = NULL, "lastError" = 'claim went stale (process stopped mid-send?); requeued', "updatedAt" = ? WHERE "status" = 'sending' AND "claimedAt" < ?`,
-          [direct.time(now), direct.time(new Date(now.getTime() - olderThanMs))],
+          // The words go as a parameter: numbered() would take a ? inside a literal for a placeholder.
+          `UPDATE "Outbox" SET "status" = 'pending', "claimedAt" = NULL, "lastError" = ?, "updatedAt" = ? WHERE "status" = 'sending' AND "claimedAt" < ?`,
+          [STALE_CLAIM_ERROR, direct.time(now), direct.time(new Date(now.getTime() - olderThanMs))],
         );
       }
       const { count } = await db.outbox.updateMany({
         where: { status: 'sending', claimedAt: { lt: new Date(now.getTime() - olderThanMs) } },
-        data: { status: 'pending', claimedAt: null, lastError: 'claim went stale (process stopped mid-send?); requeued' },
+        data: { status: 'pending', claimedAt: null, lastError: STALE_CLAIM_ERROR },
       });
       return count;
     },

@@ -11,6 +11,9 @@ import { createProgressRepo } from '../../src/store/progress-repo.ts';
 import { createUnitRepo } from '../../src/store/unit-repo.ts';
 import { createOutboxRepo } from '../../src/store/outbox-repo.ts';
 import { createInboundRepo } from '../../src/store/inbound-repo.ts';
+import { dispatchDue } from '../../src/outbox/dispatch.ts';
+import { createRateLimiter } from '../../src/outbox/rate-limiter.ts';
+import { createMemoryGateway } from '../fakes/memory-gateway.ts';
 import { queueReminders } from '../../src/jobs/queue-reminders.ts';
 import { DEFAULT_POLICY } from '../../src/schedule/policy.ts';
 import { createWorkCalendar } from '../../src/schedule/calendar.ts';
@@ -111,6 +114,24 @@ describe.each(backends)('store on $name', (backend) => {
     await createOutboxRepo(h.db).enqueue({ key: 'k-time', kind: 'reply', chatId: 'oc_weiban', message: { msgType: 'text', text: 'x' }, notBefore: queuedAt });
     const claimed = await createOutboxRepo(h.db).claimDue(instantAt('2027-02-22', '09:32', TZ), 10);
     expect(claimed.find((r) => r.key === 'k-time')?.notBefore).toEqual(queuedAt);
+  });
+
+  it('a dispatch pass sends what is due, and a claim left by a stopped process is sent after it goes stale', async () => {
+    const repo = createOutboxRepo(h.db);
+    const gateway = createMemoryGateway();
+    let now = instantAt('2027-02-22', '09:30', TZ).getTime();
+    const clock = { now: () => new Date(now) };
+    const deps = { db: h.db, gateway, clock, logger: silentLogger, limiter: createRateLimiter({ now: () => now, sleep: async (ms: number) => void (now += ms), windowGuardMs: 0 }) };
+    await repo.enqueue({ key: 'k-due', kind: 'reply', chatId: 'oc_a', message: { msgType: 'text', text: '收到' }, notBefore: clock.now() });
+    expect((await dispatchDue(deps)).sent).toBe(1);
+    expect(gateway.sent.map((m) => (m.message as { text?: string }).text)).toEqual(['收到']);
+    // A row claimed by a process that stopped mid-send: requeued once its claim is stale, then sent.
+    await repo.enqueue({ key: 'k-stale', kind: 'reply', chatId: 'oc_a', message: { msgType: 'text', text: '第二条' }, notBefore: clock.now() });
+    expect(await repo.claimDue(clock.now(), 10)).toHaveLength(1);
+    now += 11 * 60_000;
+    const pass = await dispatchDue(deps);
+    expect(pass).toMatchObject({ recovered: 1, sent: 1 });
+    expect(gateway.sent.map((m) => (m.message as { text?: string }).text)).toEqual(['收到', '第二条']);
   });
 
   // Replicas are PostgreSQL's job; SQLite is one bot process (plus one-shot CLI runs).
