@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, ROOT, waitFor } from '../integration/helpers.ts';
+import { freePort, inheritedClockEnv, ROOT, waitFor } from '../integration/helpers.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-start-board-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -17,7 +17,7 @@ describe('npm start, then /board', () => {
     const port = await freePort();
     const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), TZ: 'UTC', DATABASE_URL: `file:${path.join(dir, 'duban.db')}`, PORT: String(port), LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), TZ: 'UTC', ...inheritedClockEnv(), DATABASE_URL: `file:${path.join(dir, 'duban.db')}`, PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';

@@ -334,14 +334,24 @@ export interface Child {
 }
 
 /**
+ * The faked process clock (Debian's faketime: LD_PRELOAD and FAKETIME*) this suite runs under, if any,
+ * so children see the same date as the test that signs their requests and pins their deadlines.
+ */
+export function inheritedClockEnv(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(from).filter((e): e is [string, string] => e[1] !== undefined && (e[0] === 'LD_PRELOAD' || e[0].startsWith('FAKETIME'))),
+  );
+}
+
+/**
  * node_modules/.bin/tsx SCRIPT ARGS in the repo root, with exactly this environment on top of
- * PATH/HOME. tsx runs the script in a node child of its own, so the pair gets its own process group
+ * PATH/HOME (and the faked clock, if the suite runs under one). tsx runs the script in a node child of its own, so the pair gets its own process group
  * and kill() SIGKILLs the whole group (a SIGKILL cannot be relayed to the grandchild).
  */
 export function spawnTsx(script: string, args: string[], env: Record<string, string>): Child {
   const proc = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [script, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), TZ: 'UTC', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), TZ: 'UTC', ...inheritedClockEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
