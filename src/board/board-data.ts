@@ -7,6 +7,7 @@ import type { ProgressRecord, TaskRecord, UnitRecord } from '../registry/types.t
 import { unitDirectory } from '../schedule/recipients.ts';
 import { statusOf, type TaskStatus } from '../schedule/status.ts';
 import { createMetaRepo, META_FIRST_IMPORT, META_REGISTRY_VERSION } from '../store/meta-repo.ts';
+import { createExtensionRepo } from '../store/extension-repo.ts';
 import { createProgressRepo } from '../store/progress-repo.ts';
 import { createRegistryRepo } from '../store/registry-repo.ts';
 import { loadSentReminders, type StoredProgress, type SupervisionData, type SupervisionDeps } from '../supervision/load-supervision.ts';
@@ -37,23 +38,25 @@ export function createBoardData(deps: SupervisionDeps) {
   async function build(now: Date): Promise<BoardData> {
     const registry = createRegistryRepo(deps.db);
     const meta = createMetaRepo(deps.db);
-    const [tasks, units, all, firstImport, version, sent] = await Promise.all([
+    const [tasks, units, all, firstImport, version, sent, extensions] = await Promise.all([
       registry.listTasks(),
       registry.listUnits(),
       readProgress(),
       meta.get(META_FIRST_IMPORT),
       meta.get(META_REGISTRY_VERSION),
       loadSentReminders(deps.db, now),
+      createExtensionRepo(deps.db).list(),
     ]);
     const today = dayOf(now, deps.tz);
     const trackFrom = firstImport && !Number.isNaN(Date.parse(firstImport)) ? dayOf(new Date(firstImport), deps.tz) : undefined;
     const officeName = officeNameOf(units, deps.officeUnit);
     // Reports stamped after `now` (a test stepping back, a clock skew) are not known yet.
     const known = all.filter((p) => p.at <= now);
-    const key = JSON.stringify([today, version ?? `unversioned:${tasks.length}`, trackFrom, officeName, units]);
+    // An approved extension moves a deadline: the lights are drawn again.
+    const key = JSON.stringify([today, version ?? `unversioned:${tasks.length}`, trackFrom, officeName, units, extensions.filter((e) => e.status === 'approved').map((e) => e.id)]);
     const dir = unitDirectory(units);
     const lights = (some: TaskRecord[], reports: ProgressRecord[]) =>
-      statusOf({ tasks: some, progress: reports, policy: deps.policy, calendar: deps.calendar, now, tz: deps.tz, units, trackFrom });
+      statusOf({ tasks: some, progress: reports, policy: deps.policy, calendar: deps.calendar, now, tz: deps.tz, units, trackFrom, extensions });
     const byNumber = new Map(tasks.map((t) => [t.number, t]));
     const put = (m: Memo, statuses: TaskStatus[], reports: ProgressRecord[]) => {
       const latest = indexLatest(reports);
@@ -88,7 +91,7 @@ export function createBoardData(deps: SupervisionDeps) {
       statuses.push(ts);
       rows.push(...memo.rows.get(t.number)!);
     }
-    return { tasks, units: units as UnitRecord[], progress: known, statuses, sent, trackFrom, today, officeName, rows };
+    return { tasks, units: units as UnitRecord[], progress: known, statuses, sent, trackFrom, extensions, today, officeName, rows };
   }
 
   return {

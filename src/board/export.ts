@@ -1,7 +1,7 @@
 // The board's download: the same ledger as `export` / 导出 (supervision/ledger.ts rows, the same
 // xlsx and csv writers), narrowed to the (task, unit) pairs the board shows with the current filters.
 import { dayOf } from '../clock.ts';
-import { ledgerRows } from '../supervision/ledger.ts';
+import { extensionHistoryRows, ledgerRows } from '../supervision/ledger.ts';
 import { ledgerXlsx } from '../supervision/export-xlsx.ts';
 import { ledgerCsv } from '../supervision/export-csv.ts';
 import type { SupervisionData, SupervisionDeps } from '../supervision/load-supervision.ts';
@@ -33,16 +33,18 @@ export async function exportBoardLedger(
   const reporting = new Set(picked.flatMap((r) => r.reporters.map((u) => `${r.taskNumber}|${u}`)));
   const { from, to } = dueWindow(filter, today);
   const rows = ledgerRows(
-    { tasks: data.tasks, statuses: data.statuses, progress: data.progress, sent: data.sent, tz: deps.tz, officeUnit: opts.officeName },
+    { tasks: data.tasks, statuses: data.statuses, progress: data.progress, sent: data.sent, tz: deps.tz, officeUnit: opts.officeName, extensions: data.extensions },
     { unit: unit ?? undefined, from: from ?? undefined, to: to ?? undefined, status: filter.light },
   ).filter((r) => pairs.has(`${r.number}|${r.unitName}`));
   const fileName = `督办台账-${unit ? `${unit}-` : ''}${today}.${opts.format}`;
   if (opts.format === 'csv') return { data: ledgerCsv({ rows, tz: deps.tz }), fileName, contentType: 'text/csv; charset=utf-8', rows: rows.length };
   // As in `export`: the history sheet keeps the reports on those rows, by the day they were made.
-  const history = data.progress.filter((p) => {
-    const day = dayOf(p.at, deps.tz);
-    return reporting.has(`${p.taskNumber}|${p.unitName}`) && (!from || day >= from) && (!to || day <= to);
-  });
+  const history = [...data.progress, ...extensionHistoryRows(data.extensions)]
+    .filter((p) => {
+      const day = dayOf(p.at, deps.tz);
+      return reporting.has(`${p.taskNumber}|${p.unitName}`) && (!from || day >= from) && (!to || day <= to);
+    })
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
   // The audit sheet is the office's record of every unit's chats: a liaison's download leaves it empty.
   const audit = scope.kind === 'all' ? await loadAuditRows(deps, data.units) : [];
   return {

@@ -13,6 +13,7 @@ import type { Card } from './gateway.ts';
 import { copy } from './copy.ts';
 import type { ChatContext } from './commands/types.ts';
 import { isAdmin, loadWorld, roleOf, tasksOfUnits } from './commands/scope.ts';
+import { decideExtension } from './extension-decision.ts';
 import { reminderCard, receiptKey, type ReminderItem, type Receipt } from './cards/reminder-card.ts';
 
 export interface CardAction {
@@ -32,6 +33,8 @@ export type ToastType = 'success' | 'error' | 'warning' | 'info';
 export interface CardActionResult {
   toast: { type: ToastType; content: string };
   card?: Card;
+  /** Messages were queued in the outbox (the dispatcher may send them now). */
+  queued?: boolean;
 }
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -62,6 +65,7 @@ function readForm(form: Record<string, unknown>, slot: number) {
 }
 
 export async function handleCardAction(ctx: ChatContext, action: CardAction): Promise<CardActionResult> {
+  if (action.value.op === 'extension') return decideExtension(ctx, action);
   const c = copy('zh');
   const parsed = ReminderActionValueSchema.safeParse(action.value);
   if (!parsed.success) return { toast: { type: 'error', content: c.toastBad } };
@@ -136,6 +140,7 @@ export async function handleCardAction(ctx: ChatContext, action: CardAction): Pr
           label: o.milestone.label || describeMilestone(o.milestone),
           milestoneKey: o.milestone.key,
           occurrence: o.due,
+          ...(o.extendedTo ? { extendedTo: o.extendedTo } : {}),
           step: 'update',
           daysLeft: o.daysLeft,
           ...(o.periodLabel ? { periodLabel: o.periodLabel } : {}),

@@ -15,6 +15,7 @@ const zh = {
     '• `进度 68 60% 已完成初稿` — 报进展；`进度 68 已完成` 标记完成，`进度 68 受阻 原因` 标记受阻',
     '• 回复提醒消息并 @督办 写进展，或在提醒卡片里填写表单',
     '• `逾期` — 已逾期的事项；`本周` — 7 天内到期的事项',
+    '• `延期 68 2027-03-15 原因` — 期限前申请延期，由依法治办审批',
     '• `绑定 区司法局` — （管理员）本群代表该单位',
     '• `登记 区司法局` — 在私聊中登记你所在的单位，之后私聊也能用 `我的任务`',
     '• `汇总` / `汇总 区司法局` — （依法治办群或管理员）各单位红黄蓝灯汇总；`导出` — 台账 Excel 文件',
@@ -97,6 +98,29 @@ const zh = {
   received: (who: string, status: ProgressStatus, percent: number | null, when: string) =>
     `✅ 已收到 ${who} 的进展：${zh.status[status]}${percent !== null ? ` ${percent}%` : ''}（${when}）`,
   toastRecorded: (n: number, unit: string) => `已记录任务 ${n} · ${unit} 的进展`,
+  // extension requests (延期申请)
+  dueMoved: (orig: string, to: string) => `原定 ${orig}，已批准延期至 ${to}`,
+  extensionLine: (id: number, from: string, to: string, status: string) => `⏳ 延期申请 #${id}：${from} → ${to} · ${status}`,
+  extendUsage: '请写任务编号、新的期限和原因，例如 `延期 68 2027-03-15 等待上级批复`。',
+  extendBadDate: (raw: string) => `“${clip(raw)}”不是有效日期。请按 2027-03-15 的格式写新的期限，例如 \`延期 68 2027-03-15 等待上级批复\`。`,
+  extendNoReason: (n: number, day: string) => `请写明延期原因，例如 \`延期 ${n} ${day} 等待上级批复\`。`,
+  extendNotYours: (unit: string) => `只有${unit}的工作群或其登记的联络人可以为${unit}申请延期。`,
+  extendNothingOpen: (n: number, unit: string) => `任务 ${n} 中${unit}没有未完成的期限，无需申请延期。`,
+  extendDeadlinePassed: (n: number, due: string) => `任务 ${n} 的期限 ${due} 已过，不能再申请延期。请发送 \`进度 ${n} …\` 报告进展，或与依法治办联系。`,
+  extendNotLater: (newDue: string, due: string) => `新的期限 ${newDue} 应晚于现行期限 ${due}。`,
+  extendTooFar: (newDue: string, due: string, max: number, latest: string) => `新的期限 ${newDue} 超出允许范围：最多可在现行期限 ${due} 基础上延期 ${max} 天（即不晚于 ${latest}）。`,
+  extendAfterPlanEnd: (newDue: string, end: string) => `新的期限 ${newDue} 晚于方案的截止日 ${end}，不能延期到方案期限之后。`,
+  extendAsked: (id: number, n: number, unit: string, due: string, newDue: string, office: string, officeBound: boolean) =>
+    `已提交延期申请 #${id}：任务 ${n} · ${unit} · 现行期限 ${due} → 申请延至 ${newDue}。` +
+    (officeBound ? `待${office}审批，结果将在本群通知；审批前仍以 ${due} 为准。` : `${office}尚未绑定工作群，请联系${office}审批；审批前仍以 ${due} 为准。`),
+  extendDecidedNotice: (id: number, n: number, unit: string, approved: boolean, due: string, newDue: string, who: string, comment: string | null) =>
+    (approved ? `✅ 延期申请 #${id} 已批准：任务 ${n} · ${unit} · 原定 ${due}，延期至 ${newDue}。` : `❌ 延期申请 #${id} 未获批准：任务 ${n} · ${unit} 仍以 ${due} 为期限。`) +
+    `（${who}${comment ? `：${comment}` : ''}）`,
+  decisionRecorded: (id: number, approved: boolean) => `延期申请 #${id} 已${approved ? '批准' : '退回'}，已通知申请单位`,
+  decisionNotOffice: (office: string) => `只有${office}的成员或管理员可以审批延期申请。`,
+  decisionAlready: (id: number, approved: boolean, who: string) => `延期申请 #${id} 已由 ${who} ${approved ? '批准' : '退回'}，不能重复审批。`,
+  extensionUnknown: (id: number) => `没有延期申请 #${id}。`,
+  extensionStatus: { pending: '待审批', approved: '已批准', refused: '未批准' } as Record<'pending' | 'approved' | 'refused', string>,
   toastBad: '卡片内容已失效，请发送 `进度 任务号 …` 报进展。',
   toastPercent: (raw: string) => `完成比例应在 0 到 100 之间，收到的是 ${raw}。`,
   toastEmpty: '请填写进展说明或完成比例，或点“已完成”。',
@@ -104,6 +128,7 @@ const zh = {
   colon: '：',
   paren: (x: string) => `（${x}）`,
   listSep: '、',
+  clauseSep: '；',
 };
 
 export type Copy = typeof zh;
@@ -116,6 +141,7 @@ const en: Copy = {
     '• `progress 68 60% draft done` — report progress; `progress 68 done` marks it done, `progress 68 blocked reason` marks it blocked',
     '• reply to a reminder and @ the bot with your progress, or fill in the reminder card\'s form',
     '• `overdue` — overdue items; `this week` — items due in the next 7 days',
+    '• `extend 68 2027-03-15 reason` — ask, before the deadline, for an extension; the office decides',
     '• `bind 区司法局` — (admins) this group speaks for that unit',
     '• `register 区司法局` — in a direct chat, say which unit you work for, so `my tasks` works there',
     '• `summary` / `summary 区司法局` — (the office\'s group or admins) status lights per unit; `export` — the ledger as an Excel file',
@@ -193,6 +219,29 @@ const en: Copy = {
   doneButton: 'Done',
   received: (who, status, percent, when) => `✅ Received from ${who}: ${en.status[status]}${percent !== null ? ` ${percent}%` : ''} (${when})`,
   toastRecorded: (n, unit) => `Progress on task ${n} · ${unit} recorded`,
+  // extension requests (延期申请)
+  dueMoved: (orig, to) => `originally ${orig}, extended to ${to}`,
+  extensionLine: (id, from, to, status) => `⏳ Extension request #${id}: ${from} → ${to} · ${status}`,
+  extendUsage: 'Write the task number, the new deadline and the reason, e.g. `extend 68 2027-03-15 awaiting approval upstream`.',
+  extendBadDate: (raw) => `"${clip(raw)}" is not a date. Write the new deadline as 2027-03-15, e.g. \`extend 68 2027-03-15 awaiting approval\`.`,
+  extendNoReason: (n, day) => `Say why, e.g. \`extend ${n} ${day} awaiting approval upstream\`.`,
+  extendNotYours: (unit) => `Only ${unit}'s own group chat or its registered liaison may ask to extend ${unit}'s deadline.`,
+  extendNothingOpen: (n, unit) => `${unit} has no open deadline on task ${n}: nothing to extend.`,
+  extendDeadlinePassed: (n, due) => `Task ${n}'s deadline ${due} has passed: it can no longer be extended. Send \`progress ${n} …\`, or talk to the office.`,
+  extendNotLater: (newDue, due) => `The new deadline ${newDue} must be after the current one, ${due}.`,
+  extendTooFar: (newDue, due, max, latest) => `The new deadline ${newDue} is too far: at most ${max} days beyond the current deadline ${due} (${latest} at the latest).`,
+  extendAfterPlanEnd: (newDue, end) => `The new deadline ${newDue} is after the plan ends (${end}).`,
+  extendAsked: (id, n, unit, due, newDue, office, officeBound) =>
+    `Extension request #${id} sent: task ${n} · ${unit} · current deadline ${due} → asked for ${newDue}. ` +
+    (officeBound ? `${office} decides; you will hear here. Until then ${due} stands.` : `${office} has no bound chat yet: ask them to decide. Until then ${due} stands.`),
+  extendDecidedNotice: (id, n, unit, approved, due, newDue, who, comment) =>
+    (approved ? `✅ Extension request #${id} approved: task ${n} · ${unit} · originally ${due}, now ${newDue}.` : `❌ Extension request #${id} refused: task ${n} · ${unit} keeps the deadline ${due}.`) +
+    ` (${who}${comment ? `: ${comment}` : ''})`,
+  decisionRecorded: (id, approved) => `Extension request #${id} ${approved ? 'approved' : 'refused'}; the unit is told`,
+  decisionNotOffice: (office) => `Only members of ${office} or admins may decide extension requests.`,
+  decisionAlready: (id, approved, who) => `Extension request #${id} was already ${approved ? 'approved' : 'refused'} by ${who}.`,
+  extensionUnknown: (id) => `There is no extension request #${id}.`,
+  extensionStatus: { pending: 'pending', approved: 'approved', refused: 'refused' },
   toastBad: 'This card is out of date; send `progress N …` instead.',
   toastPercent: (raw) => `The percentage must be between 0 and 100; got ${raw}.`,
   toastEmpty: 'Fill in what was done or a percentage, or press "Done".',
@@ -200,6 +249,7 @@ const en: Copy = {
   colon: ': ',
   paren: (x) => ` (${x})`,
   listSep: ', ',
+  clauseSep: '; ',
 };
 
 export const COPY: Record<'zh' | 'en', Copy> = { zh, en };

@@ -5,7 +5,7 @@ import { dayOf } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { matchUnit } from '../store/unit-repo.ts';
 import { STATUS_ORDER } from '../schedule/status.ts';
-import { ledgerRows } from '../supervision/ledger.ts';
+import { extensionHistoryRows, ledgerRows } from '../supervision/ledger.ts';
 import { ledgerXlsx } from '../supervision/export-xlsx.ts';
 import { ledgerCsv } from '../supervision/export-csv.ts';
 import type { AuditRow, HistoryRow } from '../supervision/ledger-columns.ts';
@@ -55,7 +55,7 @@ export async function exportLedger(deps: SupervisionDeps, options: LedgerExportO
     unit = m.unit.name;
   }
   const rows = ledgerRows(
-    { tasks: data.tasks, statuses: data.statuses, progress: data.progress, sent: data.sent, tz: deps.tz, officeUnit: deps.officeUnit },
+    { tasks: data.tasks, statuses: data.statuses, progress: data.progress, sent: data.sent, tz: deps.tz, officeUnit: deps.officeUnit, extensions: data.extensions },
     { unit, from: opts.from, to: opts.to, status: opts.status },
   );
   const today = dayOf(now, deps.tz);
@@ -63,10 +63,12 @@ export async function exportLedger(deps: SupervisionDeps, options: LedgerExportO
   if (opts.format === 'csv') return { data: ledgerCsv({ rows, tz: deps.tz }), fileName, rows: rows.length, unit };
 
   // The history sheet follows the same unit and date window (by the day the report was made).
-  const history: HistoryRow[] = data.progress.filter((p) => {
+  const inWindow = (p: HistoryRow) => {
     const day = dayOf(p.at, deps.tz);
     return (!unit || p.unitName === unit) && (!opts.from || day >= opts.from) && (!opts.to || day <= opts.to);
-  });
+  };
+  // Extension requests and decisions sit beside the reports, in time order.
+  const history: HistoryRow[] = [...data.progress, ...extensionHistoryRows(data.extensions)].filter(inWindow).sort((a, b) => a.at.getTime() - b.at.getTime());
   const audit = await loadAuditRows(deps, data.units);
   return { data: await ledgerXlsx({ rows, history, audit, tz: deps.tz }), fileName, rows: rows.length, unit };
 }

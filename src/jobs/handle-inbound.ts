@@ -267,9 +267,11 @@ export function createInboundPipeline(deps: InboundDeps) {
         ? await Promise.race([deps.userName(action.openId), new Promise<null>((r) => setTimeout(() => r(null), NAME_WAIT_MS).unref())])
         : null;
       try {
-        const res = toCallbackResponse(await handleCardAction(chatContext(), { ...action, name: name ?? undefined }));
+        const result = await handleCardAction(chatContext(), { ...action, name: name ?? undefined });
+        const res = toCallbackResponse(result);
         await repo.markDone(r.id, deps.clock.now(), res);
         log.info('card action handled', { eventId: action.eventId, chat: action.chatId });
+        if (result.queued) deps.onQueued?.();
         return res;
       } catch (e) {
         await repo.markAttemptFailed(r.id, (e as Error).message, 1);

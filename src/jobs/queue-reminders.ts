@@ -9,6 +9,7 @@ import { createProgressRepo } from '../store/progress-repo.ts';
 import { createMetaRepo, META_FIRST_IMPORT } from '../store/meta-repo.ts';
 import { createOutboxRepo, type OutboxMessage } from '../store/outbox-repo.ts';
 import { createUnitRepo } from '../store/unit-repo.ts';
+import { createExtensionRepo } from '../store/extension-repo.ts';
 import { planPass, type PlanInput } from '../schedule/plan-reminders.ts';
 import type { PlannedReminder } from '../schedule/types.ts';
 import type { ReminderPolicy } from '../schedule/policy.ts';
@@ -30,11 +31,12 @@ export interface ScheduleDeps {
 /** Everything the planner needs, read from the store. */
 export async function loadPlanInput(deps: ScheduleDeps, now: Date): Promise<PlanInput> {
   const registry = createRegistryRepo(deps.db);
-  const [tasks, units, progress, firstImport] = await Promise.all([
+  const [tasks, units, progress, firstImport, extensions] = await Promise.all([
     registry.listTasks(),
     registry.listUnits(),
     createProgressRepo(deps.db).list(),
     createMetaRepo(deps.db).get(META_FIRST_IMPORT),
+    createExtensionRepo(deps.db).list(),
   ]);
   return {
     tasks,
@@ -46,6 +48,7 @@ export async function loadPlanInput(deps: ScheduleDeps, now: Date): Promise<Plan
     tz: deps.tz,
     officeUnit: deps.officeUnit,
     trackFrom: firstImport ? dayOf(new Date(firstImport), deps.tz) : undefined,
+    extensions,
   };
 }
 
@@ -58,8 +61,9 @@ export function toReminderItem(r: PlannedReminder, tasks: Map<number, TaskRecord
     label: r.label,
     milestoneKey: r.milestoneKey,
     occurrence: r.occurrence,
+    ...(r.extendedTo ? { extendedTo: r.extendedTo } : {}),
     step: r.step,
-    daysLeft: r.kind === 'idle' ? 0 : daysBetween(today, r.occurrence),
+    daysLeft: r.kind === 'idle' ? 0 : daysBetween(today, r.extendedTo ?? r.occurrence),
     periodLabel: r.periodLabel,
   };
 }

@@ -12,6 +12,7 @@ import { dueEscalations, type Escalation } from '../supervision/escalations.ts';
 import { dayInIsoWeek, isoWeekOf } from '../supervision/iso-week.ts';
 import { loadSupervisionData } from '../supervision/load-supervision.ts';
 import { isOfficeDayEmpty, officeCard, type OfficeDay } from '../supervision/office-card.ts';
+import { undecidedExtensions } from '../schedule/extensions.ts';
 import { dailyCardKey, freshSteps, queueDailyCard, stepOf, toReminderItem, type QueueResult, type ReminderStep, type ScheduleDeps } from './queue-reminders.ts';
 
 export interface SupervisionResult {
@@ -91,6 +92,10 @@ export async function queueSupervision(deps: ScheduleDeps, now: Date, planned: Q
     own: items.filter((r) => r.kind !== 'office-overdue').map((r) => toReminderItem(r, tasks, today)),
     overdue: items.filter((r) => r.kind === 'office-overdue'),
     escalations,
+    undecided: undecidedExtensions(data.extensions, today, deps.policy.extension.undecidedWorkdays, deps.calendar, (d) => dayOf(d, deps.tz)).map((e) => ({
+      ...e,
+      askedOn: dayOf(e.createdAt, deps.tz),
+    })),
     ...(deps.boardUrl ? { boardUrl: `${deps.boardUrl}/board` } : {}),
     ...(withDigest
       ? {
@@ -115,6 +120,7 @@ export async function queueSupervision(deps: ScheduleDeps, now: Date, planned: Q
     own: day.own.length,
     overdue: day.overdue.length,
     escalations: escalations.length,
+    undecided: day.undecided?.length ?? 0,
     ...(withDigest ? { digest: week, red: day.digest!.digest.red.length, yellow: day.digest!.digest.yellow.length } : {}),
   });
   return { office: 'queued', digest: withDigest ? 'queued' : result.digest, week, escalations: escalations.length };

@@ -5,6 +5,7 @@ import type { MilestoneRecord, ProgressRecord, TaskRecord, UnitRecord } from '..
 import type { CalendarWarning, WorkCalendar } from './calendar.ts';
 import { diffDays, plusDays } from './day-math.ts';
 import { currentStep, stepsFor, type LadderStep } from './ladder.ts';
+import { movedDeadlines, occurrenceKey, type ExtensionRecord } from './extensions.ts';
 import { liveOccurrences, quarterOf, type Occurrence } from './occurrences.ts';
 import type { ReminderPolicy } from './policy.ts';
 import { recipientsOf, unitDirectory } from './recipients.ts';
@@ -27,6 +28,8 @@ export interface PlanInput {
   officeUnit: string;
   /** Go-live day: occurrences due before it are not chased (nobody could report them to Duban). */
   trackFrom?: string;
+  /** Extension requests: an approved one moves that unit's deadline for that occurrence. */
+  extensions?: ExtensionRecord[];
 }
 
 export interface PlanResult {
@@ -67,6 +70,7 @@ function planDay(input: PlanInput, today: string, reportDays: Map<ProgressRecord
     return steps;
   };
   const office = dir(input.officeUnit);
+  const moved = movedDeadlines(input.extensions, (d) => dayOf(d, input.tz), input.now);
   const out = new Map<string, PlannedReminder>();
   const push = (r: PlannedReminder) => out.set(r.key, r);
 
@@ -85,15 +89,23 @@ function planDay(input: PlanInput, today: string, reportDays: Map<ProgressRecord
         }
         for (const occ of liveOccurrences(m, today)) {
           if (prog.isClosed(m.key, occ.due) || (input.trackFrom && occ.due < input.trackFrom)) continue;
-          const step = currentStep(stepsOf(occ.due), today, policy.overdue.repeatEveryDays);
-          const late = occ.due < today ? diffDays(occ.due, today) : undefined;
+          // An approved extension: the ladder of the new day (its steps keyed '<step>@<day>', so the
+          // original's steps already sent do not stand in for them), from the day of the decision on.
+          const ext = moved.size ? moved.get(occurrenceKey(rcp.unitName, task.number, m.key, occ.due)) : undefined;
+          const due = ext?.due ?? occ.due;
+          const steps = ext ? stepsOf(due).filter((s) => s.sendOn >= ext.since) : stepsOf(due);
+          const step = currentStep(steps, today, policy.overdue.repeatEveryDays);
+          const late = due < today ? diffDays(due, today) : undefined;
+          const moveFields = ext ? { extendedTo: ext.due } : {};
           if (step) {
+            const stepId = ext ? `${step.id}@${ext.due}` : step.id;
             push({
               ...base,
               ...occurrenceFields(occ),
-              key: keyOf(rcp.unitName, task.number, m.key, occ.due, step.id),
+              ...moveFields,
+              key: keyOf(rcp.unitName, task.number, m.key, occ.due, stepId),
               kind: step.kind,
-              step: step.id,
+              step: stepId,
               sendOn: step.sendOn,
               ...(step.kind === 'overdue' ? { daysOverdue: late } : {}),
             });
@@ -103,6 +115,7 @@ function planDay(input: PlanInput, today: string, reportDays: Map<ProgressRecord
             push({
               ...base,
               ...occurrenceFields(occ),
+              ...moveFields,
               key: `${keyOf(input.officeUnit, task.number, m.key, occ.due, officeStep)}|${rcp.unitName}`,
               kind: 'office-overdue',
               unitName: office?.name ?? input.officeUnit,

@@ -70,6 +70,15 @@ export const ReminderPolicySchema = z
       })
       .strict()
       .default({ weekday: 'monday', time: '09:23' }),
+    extension: z
+      .object({
+        /** The furthest an extension may move a deadline, in calendar days beyond the one in force. */
+        maxDays: z.number().int().min(1).max(366).default(90),
+        /** A request still undecided after this many working days is listed on the office's daily card. */
+        undecidedWorkdays: z.number().int().min(1).max(30).default(3),
+      })
+      .strict()
+      .default({ maxDays: 90, undecidedWorkdays: 3 }),
   })
   .strict();
 

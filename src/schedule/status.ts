@@ -7,6 +7,7 @@ import { liveOccurrences, periodLabelOf, previousQuarter, quarterOf, type Occurr
 import type { ReminderPolicy } from './policy.ts';
 import { memberOfBoundCollective, recipientsOf, unitDirectory, type Recipient } from './recipients.ts';
 import { indexProgress, unitProgress } from './unit-progress.ts';
+import { movedDeadlines, occurrenceKey, type ExtensionRecord } from './extensions.ts';
 
 /** Best first: a unit's status is the worst of its occurrences, a task's the worst of its lead units. */
 export const STATUS_ORDER = ['done', 'on-track', 'blue', 'yellow', 'red'] as const;
@@ -23,10 +24,12 @@ export interface OccurrenceStatus {
   unitName: string;
   role: UnitRole;
   milestoneKey: string;
-  /** Due day (quarter end for a continuous milestone). */
+  /** Due day (quarter end for a continuous milestone): the original one when an extension moved it. */
   occurrence: string;
+  /** The deadline in force, when an approved extension moved it. */
+  extendedTo?: string;
   status: StatusLight;
-  /** Calendar days until the due day; negative when overdue. */
+  /** Calendar days until the deadline in force; negative when overdue. */
   daysLeft: number;
 }
 
@@ -57,6 +60,8 @@ export interface StatusInput {
   units?: UnitRecord[];
   /** Go-live day: occurrences due before it are left out (as in the planner). */
   trackFrom?: string;
+  /** Extension requests: an approved one moves the deadline its lights count down to. */
+  extensions?: ExtensionRecord[];
 }
 
 /**
@@ -105,6 +110,7 @@ export function createStatusBoard(input: Omit<StatusInput, 'tasks'>): StatusBoar
   const today = dayOf(now, tz);
   const dir = unitDirectory(input.units ?? []);
   const index = indexOf(input.progress, now, tz);
+  const moved = movedDeadlines(input.extensions, (d) => dayOf(d, tz), now);
   // A continuous task is behind when the unit has not reported this quarter; before this
   // quarter's progress call goes out, a report in the previous quarter still counts.
   const q = quarterOf(today);
@@ -117,14 +123,15 @@ export function createStatusBoard(input: Omit<StatusInput, 'tasks'>): StatusBoar
   const ofRecipient = (task: TaskRecord, rcp: Recipient): UnitTaskStatus => {
     const prog = unitProgress(task, rcp.reporters, index, input.trackFrom);
     const blocked = prog.last?.status === 'blocked';
-    const row = (milestoneKey: string, occurrence: string, status: StatusLight): OccurrenceStatus => ({
+    const row = (milestoneKey: string, occurrence: string, status: StatusLight, extendedTo?: string): OccurrenceStatus => ({
       taskNumber: task.number,
       unitName: rcp.unitName,
       role: rcp.role,
       milestoneKey,
       occurrence,
+      ...(extendedTo ? { extendedTo } : {}),
       status: blocked && status !== 'done' ? worstOf([status, 'yellow']) : status,
-      daysLeft: diffDays(today, occurrence),
+      daysLeft: diffDays(today, extendedTo ?? occurrence),
     });
     const occurrences: OccurrenceStatus[] = [];
     for (const m of task.milestones) {
@@ -135,9 +142,10 @@ export function createStatusBoard(input: Omit<StatusInput, 'tasks'>): StatusBoar
       }
       for (const occ of liveOccurrences(m, today)) {
         if (input.trackFrom && occ.due < input.trackFrom) continue;
-        const left = diffDays(today, occ.due);
+        const extendedTo = moved.size ? moved.get(occurrenceKey(rcp.unitName, task.number, m.key, occ.due))?.due : undefined;
+        const left = diffDays(today, extendedTo ?? occ.due);
         const light: StatusLight = prog.isClosed(m.key, occ.due) ? 'done' : left < 0 ? 'red' : left <= policy.blueWindowDays ? 'blue' : 'on-track';
-        occurrences.push(row(m.key, occ.due, light));
+        occurrences.push(row(m.key, occ.due, light, extendedTo));
       }
     }
     const status = worstOf(occurrences.map((o) => o.status), blocked ? 'yellow' : 'on-track');
@@ -189,7 +197,9 @@ export function statusOf(input: StatusInput): TaskStatus[] {
 
 /** An occurrence a unit has not closed yet, with the lights' view of it. */
 export interface OpenOccurrence extends Occurrence {
-  /** Calendar days until the due day; negative when overdue. */
+  /** The deadline in force, when an approved extension moved it from `due`. */
+  extendedTo?: string;
+  /** Calendar days until the deadline in force; negative when overdue. */
   daysLeft: number;
   status: StatusLight;
 }
@@ -207,10 +217,11 @@ export function openOccurrences(task: TaskRecord, u: UnitTaskStatus): OpenOccurr
     out.push({
       milestone: m,
       due: o.occurrence,
+      ...(o.extendedTo ? { extendedTo: o.extendedTo } : {}),
       ...(m.kind === 'annual' ? { periodLabel: periodLabelOf(m, Number(o.occurrence.slice(0, 4))) } : {}),
       daysLeft: o.daysLeft,
       status: o.status,
     });
   }
-  return out.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : order.get(a.milestone.key)! - order.get(b.milestone.key)!));
+  return out.sort((a, b) => a.daysLeft - b.daysLeft || (a.due < b.due ? -1 : a.due > b.due ? 1 : order.get(a.milestone.key)! - order.get(b.milestone.key)!));
 }

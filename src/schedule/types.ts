@@ -38,7 +38,9 @@ export interface PlannedReminder {
   label: string;
   /** For annual occurrences: the period the report is about ("2026年度" for a report due 2027-03-01 on 上一年度). */
   periodLabel?: string;
-  /** Calendar days past the deadline ('overdue', 'office-overdue'). */
+  /** The deadline in force when an approved extension moved it (occurrence keeps the original day). */
+  extendedTo?: string;
+  /** Calendar days past the deadline in force ('overdue', 'office-overdue'). */
   daysOverdue?: number;
   /** 'office-overdue': the unit that is late. */
   aboutUnit?: string;

@@ -1,7 +1,6 @@
 // The workbook's three sheets as column lists (Chinese headers), shared by the xlsx and csv writers
 // so both say the same thing in the same order.
 import { inZone } from '../clock.ts';
-import type { ProgressRecord } from '../registry/types.ts';
 import type { LedgerRow } from './ledger.ts';
 import { ROLE_WORD, STATUS_WORD } from './status-words.ts';
 
@@ -36,9 +35,24 @@ export const LEDGER_COLUMNS: Column<LedgerRow>[] = [
   { header: '报送人', kind: 'text', get: (r) => r.latestBy },
   { header: '报送时间', kind: 'instant', get: (r) => r.latestAt },
   { header: '已发提醒(次)', kind: 'int', get: (r) => r.remindersSent },
+  { header: '延期情况', kind: 'wrap', get: (r) => r.extension },
 ];
 
-export type HistoryRow = ProgressRecord & { chatId?: string | null };
+/** A progress report, or an extension request or decision (status and via then say which, in words). */
+export interface HistoryRow {
+  at: Date;
+  taskNumber: number;
+  unitName: string;
+  status: string;
+  percent: number | null;
+  text: string;
+  reporterId: string;
+  reporterName?: string | null;
+  via: string;
+  chatId?: string | null;
+  milestoneKey?: string | null;
+  occurrence?: string | null;
+}
 
 export const HISTORY_COLUMNS: Column<HistoryRow>[] = [
   { header: '报送时间', kind: 'instant', get: (r) => r.at },

@@ -5,6 +5,8 @@ import type { ProgressRecord, ProgressStatus, TaskRecord, UnitRole } from '../re
 import { quarterOf } from '../schedule/occurrences.ts';
 import type { StatusLight, TaskStatus } from '../schedule/status.ts';
 import type { SentReminder } from './digest.ts';
+import { occurrenceKey, type ExtensionRecord } from '../schedule/extensions.ts';
+import type { HistoryRow } from './ledger-columns.ts';
 
 export interface LedgerRow {
   number: number;
@@ -14,8 +16,10 @@ export interface LedgerRow {
   role: UnitRole;
   milestoneKey: string;
   milestone: string;
-  /** YYYY-MM-DD: the occurrence's due day (quarter end for a continuous milestone). */
+  /** YYYY-MM-DD: the deadline in force (quarter end for a continuous milestone; the new day after an approved extension). */
   due: string;
+  /** The occurrence's extension requests in words ("原定 2027-03-01，已批准延期至 2027-03-15"), empty when none. */
+  extension: string;
   status: StatusLight;
   latestText: string;
   latestStatus: ProgressStatus | null;
@@ -41,6 +45,8 @@ export interface LedgerInput {
   sent: SentReminder[];
   tz: string;
   officeUnit?: string;
+  /** Extension requests: shown per occurrence. */
+  extensions?: ExtensionRecord[];
 }
 
 export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): LedgerRow[] {
@@ -50,6 +56,11 @@ export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): Ledge
     const k = `${p.taskNumber}|${p.unitName}`;
     const seen = latest.get(k);
     if (!seen || p.at >= seen.at) latest.set(k, p);
+  }
+  const requests = new Map<string, ExtensionRecord[]>();
+  for (const e of input.extensions ?? []) {
+    const k = occurrenceKey(e.unitName, e.taskNumber, e.milestoneKey, e.occurrence);
+    requests.set(k, [...(requests.get(k) ?? []), e]);
   }
   const rows: LedgerRow[] = [];
   for (const ts of input.statuses) {
@@ -70,7 +81,8 @@ export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): Ledge
           role: u.role,
           milestoneKey: o.milestoneKey,
           milestone: continuous ? `${m?.label ?? '持续推进'}（${quarterLabel(o.occurrence)}进展）` : (m?.label ?? o.milestoneKey),
-          due: o.occurrence,
+          due: o.extendedTo ?? o.occurrence,
+          extension: extensionWords(o.occurrence, o.extendedTo, requests.get(occurrenceKey(u.unitName, task.number, o.milestoneKey, o.occurrence))),
           status: o.status,
           latestText: last?.text ?? '',
           latestStatus: last?.status ?? null,
@@ -80,6 +92,37 @@ export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): Ledge
           remindersSent: countSent(input.sent, ts.taskNumber, u.unitName, o.milestoneKey, o.occurrence, continuous, input.tz),
         });
       }
+    }
+  }
+  return rows;
+}
+
+const REQUEST_WORD: Record<ExtensionRecord['status'], string> = { pending: '待审批', approved: '已批准', refused: '未批准' };
+
+function extensionWords(occurrence: string, extendedTo: string | undefined, requests: ExtensionRecord[] | undefined): string {
+  if (!requests?.length) return '';
+  const head = extendedTo ? `原定 ${occurrence}，已批准延期至 ${extendedTo}` : '';
+  const each = requests.map((e) => `#${e.id} 申请延至 ${e.newDue}（${REQUEST_WORD[e.status]}）`).join('；');
+  return head ? `${head}；${each}` : each;
+}
+
+/** Requests and decisions as rows of the history sheet, beside the progress reports. */
+export function extensionHistoryRows(extensions: ExtensionRecord[]): HistoryRow[] {
+  const rows: HistoryRow[] = [];
+  for (const e of extensions) {
+    const ref = { taskNumber: e.taskNumber, unitName: e.unitName, percent: null, milestoneKey: e.milestoneKey, occurrence: e.occurrence };
+    rows.push({ ...ref, at: e.createdAt, status: '申请延期', text: `#${e.id} ${e.fromDue} → ${e.newDue}：${e.reason}`, reporterId: e.requesterId, reporterName: e.requesterName, via: 'command', chatId: e.chatId });
+    if (e.decidedAt && e.status !== 'pending') {
+      rows.push({
+        ...ref,
+        at: e.decidedAt,
+        status: e.status === 'approved' ? '批准延期' : '不批准延期',
+        text: `#${e.id} ${e.status === 'approved' ? `延期至 ${e.newDue}` : `维持 ${e.fromDue}`}${e.comment ? `：${e.comment}` : ''}`,
+        reporterId: e.decidedBy ?? '',
+        reporterName: e.decidedByName,
+        via: 'card',
+        chatId: null,
+      });
     }
   }
   return rows;

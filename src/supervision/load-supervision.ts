@@ -3,6 +3,7 @@
 import { dayOf } from '../clock.ts';
 import type { Db, DbTx } from '../store/db.ts';
 import { createRegistryRepo } from '../store/registry-repo.ts';
+import { createExtensionRepo } from '../store/extension-repo.ts';
 import { createProgressRepo } from '../store/progress-repo.ts';
 import { createMetaRepo, META_FIRST_IMPORT } from '../store/meta-repo.ts';
 import type { ProgressRecord, TaskRecord, UnitRecord } from '../registry/types.ts';
@@ -10,6 +11,7 @@ import { statusOf, type TaskStatus } from '../schedule/status.ts';
 import type { ReminderPolicy } from '../schedule/policy.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
 import type { SentReminder } from './digest.ts';
+import type { ExtensionRecord } from '../schedule/extensions.ts';
 
 /** Reminder kinds addressed to the unit itself (not the office's lists about it). */
 export const UNIT_REMINDER_KINDS = ['reminder', 'overdue', 'quarterly', 'idle'] as const;
@@ -31,6 +33,8 @@ export interface SupervisionData {
   statuses: TaskStatus[];
   sent: SentReminder[];
   trackFrom?: string;
+  /** Extension requests known at `now`, in order. */
+  extensions: ExtensionRecord[];
 }
 
 /** Unit reminders whose card was sent, with the time it was sent (outbox sentAt). */
@@ -60,16 +64,21 @@ export async function loadSentReminders(db: Db | DbTx, now: Date): Promise<SentR
 
 export async function loadSupervisionData(deps: SupervisionDeps, now: Date): Promise<SupervisionData> {
   const registry = createRegistryRepo(deps.db);
-  const [tasks, units, progress, firstImport, sent] = await Promise.all([
+  const [tasks, units, progress, firstImport, sent, allExtensions] = await Promise.all([
     registry.listTasks(),
     registry.listUnits(),
     createProgressRepo(deps.db).list(),
     createMetaRepo(deps.db).get(META_FIRST_IMPORT),
     loadSentReminders(deps.db, now),
+    createExtensionRepo(deps.db).list(),
   ]);
   const trackFrom = firstImport && !Number.isNaN(Date.parse(firstImport)) ? dayOf(new Date(firstImport), deps.tz) : undefined;
   // Reports stamped after `now` (a test stepping back, a clock skew) are not known yet.
   const known = progress.filter((p) => p.at <= now);
-  const statuses = statusOf({ tasks, progress: known, policy: deps.policy, calendar: deps.calendar, now, tz: deps.tz, units, trackFrom });
-  return { tasks, units, progress: known, statuses, sent, trackFrom };
+  // Requests made after `now` are not known yet either; a decision after `now` has not been taken yet.
+  const extensions = allExtensions
+    .filter((e) => e.createdAt <= now)
+    .map((e) => (e.decidedAt && e.decidedAt > now ? { ...e, status: 'pending' as const, decidedAt: null, decidedBy: null, decidedByName: null, comment: null } : e));
+  const statuses = statusOf({ tasks, progress: known, policy: deps.policy, calendar: deps.calendar, now, tz: deps.tz, units, trackFrom, extensions });
+  return { tasks, units, progress: known, statuses, sent, trackFrom, extensions };
 }

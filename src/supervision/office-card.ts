@@ -8,6 +8,7 @@ import type { PlannedReminder } from '../schedule/types.ts';
 import type { Digest } from './digest.ts';
 import { boardButton, chartElements, digestItemBlock, silentBlock, totalsLine } from './digest-card.ts';
 import type { Escalation } from './escalations.ts';
+import type { ExtensionRecord } from '../schedule/extensions.ts';
 import { ROLE_WORD, STATUS_EMOJI } from './status-words.ts';
 
 const PROGRESS_WORD: Record<string, string> = { progress: '进行中', done: '已完成', blocked: '受阻' };
@@ -22,6 +23,8 @@ export interface OfficeDay {
   overdue: PlannedReminder[];
   /** Red items escalated today (turned red, or still red a week on). */
   escalations: Escalation[];
+  /** Extension requests still undecided after the policy's working days, oldest first. */
+  undecided?: (ExtensionRecord & { askedOn: string })[];
   /** Digest days only. */
   digest?: { week: string; digest: Digest };
   /** The board's page: a button at the top of the card opens it. */
@@ -42,7 +45,7 @@ function overdueBlock(r: PlannedReminder, esc: Escalation | undefined): Element[
   return [
     md(
       `**任务 ${r.taskNumber}** · ${escapeMd(r.aboutUnit ?? r.unitName)}（${ROLE_WORD[r.role]}）${esc ? ` · ${escalationWord(esc)}` : ''}\n` +
-        `${escapeMd(r.label)} · 截止 ${r.occurrence} · **逾期 ${r.daysOverdue ?? 0} 天**\n${last}`,
+        `${escapeMd(r.label)} · 截止 ${r.extendedTo ? `${r.extendedTo}（原定 ${r.occurrence}，已批准延期）` : r.occurrence} · **逾期 ${r.daysOverdue ?? 0} 天**\n${last}`,
     ),
   ];
 }
@@ -56,13 +59,17 @@ function escalationBlock(e: Escalation): Element[] {
   ];
 }
 
+function undecidedLine(e: ExtensionRecord & { askedOn: string }): string {
+  return `**延期申请 #${e.id}** · 任务 ${e.taskNumber} · ${escapeMd(e.unitName)} · ${e.fromDue} → ${e.newDue}\n原因：${escapeMd(e.reason.slice(0, 60))} · 申请于 ${e.askedOn}`;
+}
+
 /** Each list's heading rides on its first block, so a heading is never shown without an item. */
 function withHeading(heading: string, blocks: Element[][]): Element[][] {
   return blocks.map((b, i) => (i === 0 ? [md(heading), ...b] : b));
 }
 
 export function isOfficeDayEmpty(d: OfficeDay): boolean {
-  return d.own.length === 0 && d.overdue.length === 0 && d.escalations.length === 0 && !d.digest;
+  return d.own.length === 0 && d.overdue.length === 0 && d.escalations.length === 0 && !d.undecided?.length && !d.digest;
 }
 
 export function officeCard(d: OfficeDay): Card {
@@ -83,6 +90,15 @@ export function officeCard(d: OfficeDay): Card {
     ...withHeading(`📌 **本单位事项（${d.own.length}）** 请在期限前完成并报进展：`, own.blocks),
     ...withHeading(`${STATUS_EMOJI.red} **逾期事项（${lateCount}）**`, overdueBlocks).map((b, i) => (i === 0 && own.blocks.length ? [hr(), ...b] : b)),
   ];
+  const undecided = d.undecided ?? [];
+  if (undecided.length) {
+    blocks.push(
+      ...withHeading(
+        `⏳ **待审批的延期申请（${undecided.length}）** 已超过规定的审批时限，请在申请卡片上批准或退回：`,
+        undecided.map((e) => [md(undecidedLine(e))]),
+      ).map((b, i) => (i === 0 && blocks.length ? [hr(), ...b] : b)),
+    );
+  }
   if (d.digest) {
     const g = d.digest.digest;
     blocks.push(
@@ -99,6 +115,7 @@ export function officeCard(d: OfficeDay): Card {
   const fresh = d.escalations.filter((e) => e.week === 0).length;
   const subtitle = [
     d.own.length ? `本单位 ${d.own.length} 项` : '',
+    undecided.length ? `待审批延期 ${undecided.length} 项` : '',
     lateCount ? `逾期 ${lateCount} 项` : '',
     fresh ? `新转红灯 ${fresh} 项` : '',
     d.digest ? `周报 ${d.digest.week}` : '',

@@ -17,6 +17,7 @@ describe('loadPolicy', () => {
       overdue: { firstAfterWorkdays: 1, repeatEveryDays: 7, maxRepeats: OVERDUE_WEEKLY_CAP },
       continuous: { quarterlyCallDaysBeforeEnd: 10, idleDays: 90 },
       officeDigest: { weekday: 'monday', time: '09:23' },
+      extension: { maxDays: 90, undecidedWorkdays: 3 },
     });
     expect(DEFAULT_POLICY.ladder.map(ladderStepId)).toEqual(['D-30', 'D-7', 'W-3', 'W-1', 'D0']);
   });

@@ -14,7 +14,7 @@ afterAll(async () => {
   await w?.close();
 });
 
-const HEADERS = ['任务编号', '章节', '任务内容', '责任单位', '角色', '时间节点', '截止日期', '状态', '最新进展', '进度(%)', '报送人', '报送时间', '已发提醒(次)'];
+const HEADERS = ['任务编号', '章节', '任务内容', '责任单位', '角色', '时间节点', '截止日期', '状态', '最新进展', '进度(%)', '报送人', '报送时间', '已发提醒(次)', '延期情况'];
 
 async function workbook(opts: Parameters<typeof exportLedger>[1] = { format: 'xlsx' }) {
   const r = await exportLedger(w.deps, opts, LEDGER_NOW);

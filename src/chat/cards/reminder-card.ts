@@ -14,8 +14,10 @@ export interface ReminderItem {
   /** What is asked (the milestone's label). */
   label: string;
   milestoneKey: string;
-  /** YYYY-MM-DD. */
+  /** YYYY-MM-DD: the occurrence's own due day (what a report answers). */
   occurrence: string;
+  /** The deadline in force when an approved extension moved it. */
+  extendedTo?: string;
   step: string;
   /** Negative = overdue. */
   daysLeft: number;
@@ -64,7 +66,9 @@ function itemBlock(item: ReminderItem, slot: number, day: string, o: BlockOption
   const c = copy(lang);
   const base = { task: item.taskNumber, unit: item.unitName, mk: item.milestoneKey, occ: item.occurrence, day, slot, ...(o.keep ? { keep: true } : {}) };
   const lines = [
-    `**${c.taskTitle(item.taskNumber)}** · ${c.youRole[item.role]} · ${c.deadline} **${item.occurrence}**${c.paren(c.daysLeft(item.daysLeft))}${item.periodLabel ? ` · ${escapeMd(item.periodLabel)}` : ''}`,
+    `**${c.taskTitle(item.taskNumber)}** · ${c.youRole[item.role]} · ${c.deadline} **${item.extendedTo ?? item.occurrence}**${c.paren(
+      item.extendedTo ? `${c.dueMoved(item.occurrence, item.extendedTo)}${c.clauseSep}${c.daysLeft(item.daysLeft)}` : c.daysLeft(item.daysLeft),
+    )}${item.periodLabel ? ` · ${escapeMd(item.periodLabel)}` : ''}`,
     escapeMd(clip(item.label || item.taskText, 80)),
     ...(item.label && item.label !== item.taskText ? [`<font color='grey'>${escapeMd(clip(item.taskText, 80))}</font>`] : []),
     c.howToReport(item.taskNumber, single),

@@ -12,7 +12,14 @@ export interface TaskDetail extends Pick<TaskRecord, 'number' | 'chapter' | 'sec
   other: string[];
   milestones: { describe: string; label: string; next?: { occurrence: string; daysLeft: number } }[];
   /** Every unit on the task (and members who reported), with its light and latest report. */
-  units: { name: string; light: Light; next?: { occurrence: string; daysLeft: number }; latest?: LatestLine }[];
+  units: {
+    name: string;
+    light: Light;
+    next?: { occurrence: string; daysLeft: number; extendedTo?: string };
+    latest?: LatestLine;
+    /** The unit's extension requests on this task, in order. */
+    extensions?: { id: number; fromDue: string; newDue: string; status: 'pending' | 'approved' | 'refused' }[];
+  }[];
 }
 
 export function taskDetailCard(t: TaskDetail, lang: Lang): Record<string, unknown> {
@@ -37,9 +44,11 @@ export function taskDetailCard(t: TaskDetail, lang: Lang): Record<string, unknow
       ),
     );
   head.push(hr(), md(`**${c.progressLabel}**`));
-  const blocks = t.units.map((u) => [
-    md(`${c.light[u.light]} **${escapeMd(u.name)}**${u.next ? ` · ${u.next.occurrence}${c.paren(c.daysLeft(u.next.daysLeft))}` : ''}\n${latestText(c, u.latest)}`),
-  ]);
+  const due = (n: NonNullable<TaskDetail['units'][number]['next']>) =>
+    n.extendedTo ? `${n.extendedTo}${c.paren(`${c.dueMoved(n.occurrence, n.extendedTo)}${c.clauseSep}${c.daysLeft(n.daysLeft)}`)}` : `${n.occurrence}${c.paren(c.daysLeft(n.daysLeft))}`;
+  const requests = (u: TaskDetail['units'][number]) =>
+    (u.extensions ?? []).map((e) => `\n${c.extensionLine(e.id, e.fromDue, e.newDue, c.extensionStatus[e.status])}`).join('');
+  const blocks = t.units.map((u) => [md(`${c.light[u.light]} **${escapeMd(u.name)}**${u.next ? ` · ${due(u.next)}` : ''}\n${latestText(c, u.latest)}${requests(u)}`)]);
   const template = t.retired ? 'grey' : lightTemplate(t.units.map((u) => u.light));
   return fitBlocks((els) => makeCard(title, template, els, subtitle), head, blocks, (shown) =>
     shown < t.units.length ? [md(c.moreUnits(t.units.length - shown))] : null,

@@ -4,6 +4,7 @@ import { helpCommand } from './help.ts';
 import { myTasksCommand } from './my-tasks.ts';
 import { taskCommand } from './task.ts';
 import { progressCommand } from './progress.ts';
+import { extendCommand } from './extend.ts';
 import { overdueCommand, thisWeekCommand } from './deadline-lists.ts';
 import { bindCommand } from './bind.ts';
 import { registerCommand } from './register.ts';
@@ -17,6 +18,7 @@ export const commands: readonly Command<any>[] = [
   myTasksCommand,
   taskCommand,
   progressCommand,
+  extendCommand,
   overdueCommand,
   thisWeekCommand,
   bindCommand,

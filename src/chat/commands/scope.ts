@@ -6,6 +6,8 @@ import { createRegistryRepo } from '../../store/registry-repo.ts';
 import { createUnitRepo } from '../../store/unit-repo.ts';
 import { createProgressRepo } from '../../store/progress-repo.ts';
 import { createMetaRepo, META_FIRST_IMPORT } from '../../store/meta-repo.ts';
+import { createExtensionRepo } from '../../store/extension-repo.ts';
+import type { ExtensionRecord } from '../../schedule/extensions.ts';
 import type { ProgressRecord, TaskRecord, UnitRecord, UnitRole } from '../../registry/types.ts';
 import { dayOf } from '../../clock.ts';
 import { createWorkCalendar, type WorkCalendar } from '../../schedule/calendar.ts';
@@ -22,6 +24,8 @@ export interface World {
   tasks: TaskRecord[];
   units: UnitRecord[];
   reports: Report[];
+  /** Every extension request, in order (approved ones move deadlines). */
+  extensions: ExtensionRecord[];
   today: string;
   /** Go-live day (the first import), as the scheduler uses it: occurrences due before it are not chased. */
   trackFrom?: string;
@@ -40,17 +44,18 @@ export function scheduleOf(ctx: ChatContext): { policy: ReminderPolicy; calendar
 
 export async function loadWorld(ctx: ChatContext): Promise<World> {
   const db: DbTx = ctx.db;
-  const [tasks, units, reports, first] = await Promise.all([
+  const [tasks, units, reports, first, extensions] = await Promise.all([
     createRegistryRepo(db).listTasks(),
     createUnitRepo(db).list(),
     // Every unit's reports: a collective's report counts for its members (as in the planner).
     createProgressRepo(db).list(),
     createMetaRepo(db).stamp(META_FIRST_IMPORT),
+    createExtensionRepo(db).list(),
   ]);
   const trackFrom = first && !Number.isNaN(Date.parse(first)) ? dayOf(new Date(first), ctx.tz) : undefined;
   const { policy, calendar } = scheduleOf(ctx);
-  const board = createStatusBoard({ progress: reports, policy, calendar, now: ctx.now, tz: ctx.tz, units, trackFrom });
-  return { tasks, units, reports, today: board.today, trackFrom, tz: ctx.tz, policy, board };
+  const board = createStatusBoard({ progress: reports, policy, calendar, now: ctx.now, tz: ctx.tz, units, trackFrom, extensions });
+  return { tasks, units, reports, extensions, today: board.today, trackFrom, tz: ctx.tz, policy, board };
 }
 
 /** The units a message speaks for: a group's bound units; in a direct chat, the sender's liaison units and the units of their groups. */
@@ -140,8 +145,8 @@ export function tasksOfUnits(world: World, units: UnitRecord[]): UnitTaskView[] 
 }
 
 export function byDeadline(a: UnitTaskView, b: UnitTaskView): number {
-  const da = a.open[0]?.due ?? '9999-99-99';
-  const db = b.open[0]?.due ?? '9999-99-99';
+  const da = a.open[0] ? (a.open[0].extendedTo ?? a.open[0].due) : '9999-99-99';
+  const db = b.open[0] ? (b.open[0].extendedTo ?? b.open[0].due) : '9999-99-99';
   if (da !== db) return da < db ? -1 : 1;
   if (a.task.number !== b.task.number) return a.task.number - b.task.number;
   return a.unitName < b.unitName ? -1 : a.unitName > b.unitName ? 1 : 0;

@@ -37,7 +37,16 @@ export const taskCommand: Command<{ lang: Lang; number: number | null }> = {
     const units = [...task.units.map((u) => u.name), ...reported].map((name) => {
       const v = viewOf(world, task, name) ?? outsiderView(world, task, name);
       const o = v.open[0];
-      return { name, light: v.light, next: o && { occurrence: o.due, daysLeft: o.daysLeft }, latest: latestLine(v.latest, ctx.tz) };
+      const extensions = world.extensions
+        .filter((e) => e.taskNumber === task.number && e.unitName === name)
+        .map((e) => ({ id: e.id, fromDue: e.fromDue, newDue: e.newDue, status: e.status }));
+      return {
+        name,
+        light: v.light,
+        next: o && { occurrence: o.due, daysLeft: o.daysLeft, ...(o.extendedTo ? { extendedTo: o.extendedTo } : {}) },
+        latest: latestLine(v.latest, ctx.tz),
+        ...(extensions.length ? { extensions } : {}),
+      };
     });
     const detail: TaskDetail = {
       number: task.number,

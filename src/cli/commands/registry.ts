@@ -7,6 +7,7 @@ import { describeImport, importRegistry, readPlan } from '../../jobs/import-regi
 import { CORPUS_DIR, checkCorpus } from '../../jobs/check-corpus.ts';
 import { formatCorpusTable, rowIsExact } from '../../registry/plan-expectation.ts';
 import { createRegistryRepo } from '../../store/registry-repo.ts';
+import { createExtensionRepo } from '../../store/extension-repo.ts';
 import { createProgressRepo } from '../../store/progress-repo.ts';
 import { createUnitRepo, matchUnit } from '../../store/unit-repo.ts';
 import { createReminderRepo } from '../../store/reminder-repo.ts';
@@ -116,8 +117,9 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
       }
       const progress = await createProgressRepo(db).list({ taskNumber: n });
       const reminders = await remindersOfTask(db, n);
+      const extensions = await createExtensionRepo(db).list({ taskNumber: n });
       if (f.json) {
-        ctx.io.out(JSON.stringify({ ...task, progress, reminders }, null, 2));
+        ctx.io.out(JSON.stringify({ ...task, progress, reminders, extensions }, null, 2));
         return 0;
       }
       ctx.io.out(`任务 ${task.number}${task.retired ? ' (已退出方案 retired)' : ''}  ${task.chapter}${task.section ? ` / ${task.section}` : ''}`);
@@ -131,6 +133,13 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
       for (const p of progress) {
         ctx.io.out(
           `  ${p.at.toISOString()}  ${p.unitName}  ${p.status}${p.percent !== null ? ` ${p.percent}%` : ''}  ${p.text}  — ${p.reporterName ?? p.reporterId} via ${p.via}`,
+        );
+      }
+      ctx.io.out(extensions.length ? `延期申请 extensions (${extensions.length}):` : '延期申请: 暂无 (no extension requests)');
+      for (const e of extensions) {
+        const decided = e.decidedAt ? `  ${e.status === 'approved' ? '批准' : '未批准'} ${e.decidedAt.toISOString()} ${e.decidedByName ?? e.decidedBy}${e.comment ? `「${e.comment}」` : ''}` : '';
+        ctx.io.out(
+          `  #${e.id}  ${e.createdAt.toISOString()}  ${e.unitName}  ${e.fromDue} → ${e.newDue}${e.fromDue !== e.occurrence ? ` (原定 ${e.occurrence})` : ''}  ${e.status}  原因: ${e.reason}  — ${e.requesterName ?? e.requesterId}${decided}`,
         );
       }
       ctx.io.out(reminders.length ? `提醒记录 reminders (${reminders.length}):` : '提醒记录: 暂无 (no reminders yet)');

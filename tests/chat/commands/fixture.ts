@@ -75,6 +75,8 @@ export const PLAN: ParsedPlan = {
 
 export interface Fixture {
   db: Db;
+  /** The database's URL (for the CLI against the same store). */
+  url: string;
   ctx: ChatContext;
   say(text: string, opts?: Partial<ChatMessage> & { now?: Date }): Promise<Reply | null>;
   close(): Promise<void>;
@@ -105,6 +107,7 @@ export async function makeFixture(opts: { plan?: ParsedPlan; groups?: Record<str
   };
   return {
     db,
+    url,
     ctx,
     say: (text, o = {}) => {
       const { now, ...rest } = o;
