@@ -297,6 +297,24 @@ export function contentText(m: Pick<SentMessage, 'content'>): string {
   return out.join('\n');
 }
 
+/** The value of the first callback button in a card whose value matches (what a click sends back). */
+export function findButtonValue(card: unknown, pred: (v: Record<string, unknown>) => boolean): Record<string, unknown> {
+  let found: Record<string, unknown> | undefined;
+  const walk = (v: unknown) => {
+    if (found || !v || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach(walk);
+    const o = v as Record<string, unknown>;
+    if (o.type === 'callback' && o.value && typeof o.value === 'object' && pred(o.value as Record<string, unknown>)) {
+      found = o.value as Record<string, unknown>;
+      return;
+    }
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  if (!found) throw new Error('no matching button in the card');
+  return found;
+}
+
 export const repliesTo = (fake: FakeLark, messageId: string) => fake.sent.filter((m) => m.kind === 'reply' && m.parentId === messageId);
 
 // ---- waiting and processes --------------------------------------------------------------------

@@ -13,6 +13,7 @@ import {
   CHAT_QZFB,
   cardActionEnvelope,
   contentText,
+  findButtonValue,
   flattened,
   freshPlanDb,
   makeTempDir,
@@ -208,19 +209,3 @@ describe.sequential('reminders over a year (real plan, real SDK, fake Lark)', ()
 });
 
 /** The callback value of the first button in a card whose value matches. */
-function findButtonValue(card: unknown, pred: (v: Record<string, unknown>) => boolean): Record<string, unknown> {
-  let found: Record<string, unknown> | undefined;
-  const walk = (v: unknown) => {
-    if (found || !v || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach(walk);
-    const o = v as Record<string, unknown>;
-    if (o.type === 'callback' && o.value && typeof o.value === 'object' && pred(o.value as Record<string, unknown>)) {
-      found = o.value as Record<string, unknown>;
-      return;
-    }
-    Object.values(o).forEach(walk);
-  };
-  walk(card);
-  if (!found) throw new Error('no matching button in the card');
-  return found;
-}

@@ -88,8 +88,12 @@ async function requestExtension(ctx: CommandContext, { lang, number, rest }: Ext
     const other = task.units.filter((u) => u.role === 'other').map((u) => u.name);
     return text(c.notAssigned(task.number, unit ? [unit.name] : mine.map((u) => u.name), lead, other));
   }
-  // The reminder replied to names the occurrence; otherwise the unit's nearest open one.
-  const open = (quoted && view.open.find((o) => o.milestone.key === quoted.milestoneKey && o.due === quoted.occurrence)) ?? view.open[0];
+  // The reminder replied to names the occurrence; otherwise the unit's nearest one still ahead (an
+  // overdue one cannot be extended, and must not stand in the way of the next), else the overdue one.
+  const open =
+    (quoted && view.open.find((o) => o.milestone.key === quoted.milestoneKey && o.due === quoted.occurrence)) ??
+    view.open.find((o) => (o.extendedTo ?? o.due) >= world.today) ??
+    view.open[0];
   if (!open) return text(c.extendNothingOpen(task.number, unit.name));
   const due = open.extendedTo ?? open.due;
   const check = checkExtension({ today: world.today, due, newDue, maxDays: world.policy.extension.maxDays, planEnd: planEndFor(world.tasks, open.due) });

@@ -65,13 +65,24 @@ describe('延期 / extend: asking', () => {
     ['延期 5 2026-03-20', '请写明延期原因，例如 `延期 5 2026-03-20 等待上级批复`。'],
     ['延期 5 2026-03-09 原因', '新的期限 2026-03-09 应晚于现行期限 2026-03-10。'],
     ['延期 5 2026-06-09 原因', '新的期限 2026-06-09 超出允许范围：最多可在现行期限 2026-03-10 基础上延期 90 天（即不晚于 2026-06-08）。'],
-    ['延期 68 2026-03-20 原因', '任务 68 的期限 2026-03-01 已过，不能再申请延期。请发送 `进度 68 …` 报告进展，或与依法治办联系。'],
+    // 1 March is overdue: the nearest deadline still ahead is 1 April.
+    ['延期 68 2026-03-20 原因', '新的期限 2026-03-20 应晚于现行期限 2026-04-01。'],
     ['延期 999 2026-03-20 原因', '没有任务 999，本方案共 4 项。发送 `我的任务` 查看本单位的任务。'],
     ['延期 5 区财政局 2026-03-20 原因', '只有区财政局的工作群或其登记的联络人可以为区财政局申请延期。'],
   ])('%s → a specific answer, nothing stored', async (words, answer) => {
     expect(shown(await f.say(words))).toBe(answer);
     expect(await createExtensionRepo(f.db).list()).toEqual([]);
     expect(await f.db.outbox.count()).toBe(0);
+  });
+
+  it('a reply to the reminder of a deadline already past: too late to extend', async () => {
+    const quotedReminder = { taskNumber: 68, unitName: '区司法局', milestoneKey: 'annual:03-01', occurrence: '2026-03-01' };
+    expect(shown(await f.say('延期 2026-03-20 原因', { quotedReminder, parentId: 'om_card' }))).toBe(
+      '任务 68 的期限 2026-03-01 已过，不能再申请延期。请发送 `进度 68 …` 报告进展，或与依法治办联系。',
+    );
+    // The same reply about 1 April's report is a request for that deadline.
+    const april = { ...quotedReminder, milestoneKey: 'annual:04-01', occurrence: '2026-04-01' };
+    expect(shown(await f.say('延期 2026-04-20 原因', { quotedReminder: april, parentId: 'om_card2' }))).toContain('任务 68 · 区司法局 · 现行期限 2026-04-01 → 申请延至 2026-04-20');
   });
 
   it('only the unit’s chat or its liaison: another unit, an unbound group, a stranger in a direct chat', async () => {
