@@ -14,6 +14,7 @@ import { copy } from './copy.ts';
 import type { ChatContext } from './commands/types.ts';
 import { isAdmin, loadWorld, roleOf, tasksOfUnits } from './commands/scope.ts';
 import { decideExtension } from './extension-decision.ts';
+import { submitExtension } from './commands/extend.ts';
 import { reminderCard, receiptKey, type ReminderItem, type Receipt } from './cards/reminder-card.ts';
 
 export interface CardAction {
@@ -41,7 +42,7 @@ const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 // Values come back as we sent them, but numbers may arrive as strings from older clients.
 export const ReminderActionValueSchema = z.object({
-  op: z.enum(['progress', 'done']),
+  op: z.enum(['progress', 'done', 'extend']),
   task: z.coerce.number().int().positive(),
   unit: z.string().min(1).max(100),
   mk: z.string().min(1).max(60),
@@ -64,6 +65,35 @@ function readForm(form: Record<string, unknown>, slot: number) {
   };
 }
 
+/** The reminder card's "apply for extension" form: the same checks and record as `延期 N 日期 原因`. */
+async function extendFromCard(ctx: ChatContext, action: CardAction, v: z.infer<typeof ReminderActionValueSchema>): Promise<CardActionResult> {
+  const form = action.formValue ?? {};
+  const field = (name: string) => FormText.safeParse(form[`${name}_${v.slot}`] ?? form[name]);
+  const newDue = field('newdue');
+  const reason = field('reason');
+  if (!newDue.success || !reason.success) return { toast: { type: 'error', content: copy('zh').toastBad } };
+  const units = createUnitRepo(ctx.db);
+  // Whoever sees the unit's group card speaks for it; elsewhere its liaisons.
+  const mine = [...(await units.byChat(action.chatId)), ...(await units.unitsOfLiaison(action.openId))];
+  const r = await submitExtension(ctx, {
+    lang: 'zh',
+    taskNumber: v.task,
+    unitName: v.unit,
+    occurrence: { milestoneKey: v.mk, occurrence: v.occ },
+    newDue: (newDue.data ?? '').trim(),
+    reason: reason.data ?? '',
+    requesterId: action.openId,
+    requesterName: action.name ?? null,
+    chatId: action.chatId,
+    chatType: 'group',
+    messageId: action.messageId,
+    via: 'card',
+    dedupeKey: action.eventId ? `card:${action.eventId}` : `card:${action.messageId}:${v.slot}:${ctx.now.getTime()}`,
+    mine,
+  });
+  return { toast: { type: r.ok ? 'success' : 'error', content: r.text }, queued: r.ok };
+}
+
 export async function handleCardAction(ctx: ChatContext, action: CardAction): Promise<CardActionResult> {
   if (action.value.op === 'extension') return decideExtension(ctx, action);
   const c = copy('zh');
@@ -82,6 +112,7 @@ export async function handleCardAction(ctx: ChatContext, action: CardAction): Pr
     (await units.unitsOfLiaison(action.openId)).some((u) => u.name === unit.name) ||
     isAdmin(ctx, action.openId);
   if (!speaks) return { toast: { type: 'error', content: c.notYourUnit(unit.name) } };
+  if (v.op === 'extend') return extendFromCard(ctx, action, v);
 
   let status: ProgressStatus = 'done';
   let percent: number | null = 100;

@@ -100,9 +100,10 @@ export function undecidedExtensions(
     .sort((a, b) => a.id - b.id);
 }
 
-/** "2027-03-15", "2027/3/15", "2027.3.15", "2027年3月15日" → YYYY-MM-DD; null when it is not a real day. */
+/** "2027-03-15", "2027/3/15", "2027.3.15", "2027年3月15日", "2027-03-15 +0800" → YYYY-MM-DD; null when it is not a real day. */
 export function readDay(s: string): string | null {
-  const m = /^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$/.exec(s.trim());
+  // The card's date picker sends "2027-03-15 +0800": the day in the picker's zone.
+  const m = /^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?(?:\s+[+-]\d{4})?$/.exec(s.trim());
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(y, mo - 1, d));

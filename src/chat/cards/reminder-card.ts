@@ -26,7 +26,8 @@ export interface ReminderItem {
 
 /** What a button or form submit carries back (card.action.trigger `action.value`). */
 export interface ReminderActionValue {
-  op: 'progress' | 'done';
+  /** extend: the "apply for extension" form (new date, reason). */
+  op: 'progress' | 'done' | 'extend';
   task: number;
   unit: string;
   mk: string;
@@ -113,6 +114,33 @@ function itemBlock(item: ReminderItem, slot: number, day: string, o: BlockOption
       ],
     },
   );
+  // Before the deadline the unit may ask to move it: a folded form, so the card stays short.
+  if (item.daysLeft >= 0) {
+    const extendValue: ReminderActionValue = { op: 'extend', ...base };
+    els.push({
+      tag: 'collapsible_panel',
+      expanded: false,
+      header: { title: plain(c.extendPanel) },
+      elements: [
+        {
+          tag: 'form',
+          name: `ext_${slot}`,
+          elements: [
+            { tag: 'date_picker', name: `newdue_${slot}`, placeholder: plain(c.formNewDue), required: true },
+            { tag: 'input', name: `reason_${slot}`, placeholder: plain(c.formReason), max_length: 300, required: true },
+            {
+              tag: 'button',
+              name: `extend_${slot}`,
+              text: plain(c.extendButton),
+              type: 'default',
+              form_action_type: 'submit',
+              behaviors: [{ type: 'callback', value: extendValue }],
+            },
+          ],
+        },
+      ],
+    });
+  }
   return els;
 }
 

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleCardAction, type CardAction } from '../../../src/chat/card-action.ts';
 import { cardToText } from '../../../src/chat/cards/card-to-text.ts';
+import { reminderCard } from '../../../src/chat/cards/reminder-card.ts';
 import { createExtensionRepo } from '../../../src/store/extension-repo.ts';
 import { createAuditRepo } from '../../../src/store/audit-repo.ts';
 import { createUnitRepo } from '../../../src/store/unit-repo.ts';
@@ -173,5 +174,33 @@ describe('the office decides', () => {
     expect(r.out).toMatch(/#1 {2}\S+ {2}区司法局 {2}2026-03-10 → 2026-03-20 {2}approved {2}原因: 等待区政府常务会审议 {2}— 张三 {2}批准 \S+ 李四「同意」/);
     const json = JSON.parse((await cli(['registry', 'show', '5', '--json'], { DATABASE_URL: f.url })).out) as { extensions: { id: number; status: string }[] };
     expect(json.extensions.map((e) => [e.id, e.status])).toEqual([[1, 'approved']]);
+  });
+});
+
+describe('the reminder card’s “apply for extension” form', () => {
+  const item = (occurrence: string, daysLeft: number) => ({
+    taskNumber: 5, taskText: '制定目录', role: 'lead' as const, unitName: '区司法局', label: '公布目录', milestoneKey: `once:${occurrence}`, occurrence, step: 'D-7', daysLeft,
+  });
+
+  it('is offered on items still ahead, not on overdue ones', () => {
+    const text = cardToText(reminderCard([item('2026-03-10', 5), item('2026-03-01', -4)], '区司法局', '2026-03-05'));
+    expect(text.match(/▸ 申请延期 Apply for extension/g)).toHaveLength(1);
+    expect(text).toContain('[新的期限: ____-__-__]');
+    expect(text).toContain('[提交延期申请]');
+  });
+
+  it('a submitted form is a request like the command; the date picker’s "+0800" is read', async () => {
+    const value = { op: 'extend', task: 5, unit: '区司法局', mk: 'once:2026-03-10', occ: '2026-03-10', day: '2026-03-05', slot: 0 };
+    const r = await handleCardAction(f.ctx, { eventId: 'ev_1', openId: 'ou_zhang', name: '张三', chatId: 'oc_sfj', messageId: 'om_rem', value, formValue: { newdue_0: '2026-03-20 +0800', reason_0: '等待审议' } });
+    expect(r.toast).toEqual({ type: 'success', content: expect.stringContaining('已提交延期申请 #1：任务 5 · 区司法局 · 现行期限 2026-03-10 → 申请延至 2026-03-20') });
+    expect(r.queued).toBe(true);
+    expect((await createExtensionRepo(f.db).get(1))).toMatchObject({ reason: '等待审议', requesterName: '张三' });
+    expect((await outboxText('extension:1:ask'))?.chatId).toBe('oc_office');
+    // Too far, and from a chat that does not speak for the unit: a sentence, nothing stored.
+    const far = await handleCardAction(f.ctx, { eventId: 'ev_2', openId: 'ou_zhang', chatId: 'oc_sfj', messageId: 'om_rem', value, formValue: { newdue_0: '2026-12-20 +0800', reason_0: 'x' } });
+    expect(far.toast).toMatchObject({ type: 'error', content: expect.stringContaining('超出允许范围') });
+    const other = await handleCardAction(f.ctx, { eventId: 'ev_3', openId: 'ou_x', chatId: 'oc_czj', messageId: 'om_rem', value, formValue: { newdue_0: '2026-03-20 +0800', reason_0: 'x' } });
+    expect(other.toast.content).toContain('你不能代表区司法局');
+    expect(await createExtensionRepo(f.db).list()).toHaveLength(1);
   });
 });
