@@ -61,13 +61,6 @@ function render(el: unknown, out: string[], indent: string): void {
     case 'date_picker':
       out.push(`${indent}[${textOf(el.placeholder) || String(el.name ?? '')}: ____-__-__]`);
       return;
-    case 'collapsible_panel': {
-      const head = isNode(el.header) ? textOf(el.header.title) : '';
-      if (head) out.push(`${indent}▸ ${head}`);
-      const kids = el.elements;
-      if (Array.isArray(kids)) for (const k of kids) render(k, out, indent + '  ');
-      return;
-    }
     case 'chart':
       for (const line of chartLines(el.chart_spec)) out.push(indent + line);
       return;

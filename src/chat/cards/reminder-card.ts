@@ -111,36 +111,25 @@ function itemBlock(item: ReminderItem, slot: number, day: string, o: BlockOption
           form_action_type: 'submit',
           behaviors: [{ type: 'callback', value: submitValue }],
         },
+        // Before the deadline the unit may ask to move it, in the same form (Lark keeps forms at the
+        // card's root, never inside a folded panel): a date, a reason and a button of its own.
+        ...(item.daysLeft >= 0
+          ? [
+              { tag: 'date_picker', name: `newdue_${slot}`, placeholder: plain(c.formNewDue) },
+              { tag: 'input', name: `reason_${slot}`, placeholder: plain(c.formReason), max_length: 300 },
+              {
+                tag: 'button',
+                name: `extend_${slot}`,
+                text: plain(c.extendButton),
+                type: 'default',
+                form_action_type: 'submit',
+                behaviors: [{ type: 'callback', value: { ...base, op: 'extend' } satisfies ReminderActionValue }],
+              },
+            ]
+          : []),
       ],
     },
   );
-  // Before the deadline the unit may ask to move it: a folded form, so the card stays short.
-  if (item.daysLeft >= 0) {
-    const extendValue: ReminderActionValue = { op: 'extend', ...base };
-    els.push({
-      tag: 'collapsible_panel',
-      expanded: false,
-      header: { title: plain(c.extendPanel) },
-      elements: [
-        {
-          tag: 'form',
-          name: `ext_${slot}`,
-          elements: [
-            { tag: 'date_picker', name: `newdue_${slot}`, placeholder: plain(c.formNewDue), required: true },
-            { tag: 'input', name: `reason_${slot}`, placeholder: plain(c.formReason), max_length: 300, required: true },
-            {
-              tag: 'button',
-              name: `extend_${slot}`,
-              text: plain(c.extendButton),
-              type: 'default',
-              form_action_type: 'submit',
-              behaviors: [{ type: 'callback', value: extendValue }],
-            },
-          ],
-        },
-      ],
-    });
-  }
   return els;
 }
 
