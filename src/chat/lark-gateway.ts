@@ -4,7 +4,8 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { LarkApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Card, LarkGateway, OutgoingMessage, SendOptions } from './gateway.ts';
+import type { Readable } from 'node:stream';
+import type { Card, DownloadedResource, LarkGateway, OutgoingMessage, SendOptions } from './gateway.ts';
 
 export interface LarkCredentials {
   appId: string;
@@ -29,6 +30,7 @@ export type RealLarkGateway = LarkGateway & {
   /** GET /open-apis/bot/v3/info: the bot's own open_id, needed to tell "@bot" from other mentions. */
   getBotInfo(): Promise<BotInfo>;
   getUserName(openId: string): Promise<string | null>;
+  downloadResource(messageId: string, fileKey: string, type: 'image' | 'file'): Promise<DownloadedResource>;
 };
 
 /** Codes meaning the tenant token is no good: drop it so the next call fetches a fresh one (notes §1.3). */
@@ -174,6 +176,23 @@ export function fileTypeFor(fileName: string): 'xls' | 'pdf' | 'doc' | 'stream' 
   return 'stream';
 }
 
+/** filename*=UTF-8''… (RFC 5987) first, else filename="…" (Lark percent-encodes non-ASCII names there too). */
+export function fileNameOfDisposition(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)?''([^;]+)/i.exec(value);
+  if (star) return decode(star[1].trim().replace(/^"|"$/g, ''));
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(value);
+  if (plain) return decode((plain[2] ?? plain[1]).trim());
+  return undefined;
+}
+
 export function createLarkGateway(creds: LarkCredentials, logger: Logger, opts: LarkGatewayOptions = {}): RealLarkGateway {
   const cache = new TokenCache();
   const client = new lark.Client({
@@ -269,6 +288,30 @@ export function createLarkGateway(creds: LarkCredentials, logger: Logger, opts: 
       const name = res?.data?.user?.name;
       return typeof name === 'string' && name ? name : null;
     },
+    async downloadResource(messageId: string, fileKey: string, type: 'image' | 'file') {
+      const method = 'im.v1.messageResource.get';
+      const res = await call(method, async () => {
+        try {
+          return await client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type } });
+        } catch (e) {
+          // An error answer arrives as a stream too (responseType stream): free its socket.
+          const body = (e as { response?: { data?: { destroy?: () => void } } }).response?.data;
+          if (body && typeof body.destroy === 'function') body.destroy();
+          throw e;
+        }
+      });
+      const headers = (res.headers ?? {}) as Record<string, unknown>;
+      const length = Number(headerValue(headers, 'content-length'));
+      const fileName = fileNameOfDisposition(headerValue(headers, 'content-disposition'));
+      const contentType = headerValue(headers, 'content-type');
+      return {
+        stream: res.getReadableStream() as Readable,
+        ...(contentType ? { contentType } : {}),
+        ...(Number.isFinite(length) && length >= 0 && headerValue(headers, 'content-length') !== undefined ? { contentLength: length } : {}),
+        ...(fileName ? { fileName } : {}),
+      };
+    },
+
     async getBotInfo() {
       const method = 'bot.v3.info';
       const res = await call(method, () => client.request({ method: 'GET', url: '/open-apis/bot/v3/info' }));
