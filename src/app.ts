@@ -114,6 +114,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     boardUrl: config.board.publicUrl,
     onQueued: () => void dispatch().catch((e) => logger.error('dispatch failed', { err: e as Error })),
     processDelayMs: config.inboundDelayMs,
+    evidence: { dir: config.evidence.dir, maxBytes: config.evidence.maxBytes, download: gateway.downloadResource?.bind(gateway) },
   });
 
   const scheduleDeps = { db, policy, calendar, tz: config.tz, officeUnit, logger, boardUrl: config.board.publicUrl };
