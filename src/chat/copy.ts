@@ -112,7 +112,7 @@ const zh = {
   evidenceLinkStored: (url: string, n: number, unit: string, id: number) => `🔗 已记录链接 ${url}，作为任务 ${n} · ${unit} 的佐证材料（编号 ${id}）。`,
   evidenceDuplicate: (name: string, n: number, unit: string, id: number) => `「${name}」已在任务 ${n} · ${unit} 的佐证材料中（编号 ${id}），未重复保存。`,
   evidenceTooLarge: (name: string, size: string | null, limitMb: number) =>
-    `未保存「${name}」：文件${size ? ` ${size}` : ''}超过 ${limitMb} MB 的上限。请压缩或拆分后重新发送。`,
+    `未保存「${name}」：文件${size ? ` ${size}，` : ''}超过 ${limitMb} MB 的上限。请压缩或拆分后重新发送。`,
   evidenceType: (name: string, ext: string | null) =>
     `未保存「${name}」：${ext ? `不接受 .${ext} 文件` : '无法识别文件类型'}。佐证材料可以是 ${zh.evidenceAllowed}。`,
   evidenceUnavailable: (name: string, code: number | null) =>

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { once } from 'node:events';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -78,8 +79,9 @@ export function createFileStore(dir: string): FileStore {
           }
         },
       });
+      const sink = fs.createWriteStream(part, { flags: 'wx' });
       try {
-        await pipeline(source, meter, fs.createWriteStream(part, { flags: 'wx' }));
+        await pipeline(source, meter, sink);
         if (opts.expectedBytes !== undefined && size !== opts.expectedBytes) throw new TruncatedError(opts.expectedBytes, size);
         if (!head) ext = opts.ext(new Uint8Array());
         const sha256 = hash.digest('hex');
@@ -89,6 +91,9 @@ export function createFileStore(dir: string): FileStore {
         return { sha256, size, storagePath };
       } catch (e) {
         source.destroy();
+        // The file is opened asynchronously: a source that fails at once may beat the open, which then
+        // creates the part after us. Wait for the sink to close before removing it.
+        if (!sink.closed) await once(sink, 'close').catch(() => undefined);
         fs.rmSync(part, { force: true });
         throw e;
       }
