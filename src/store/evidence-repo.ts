@@ -1,6 +1,6 @@
 // Evidence rows: one per file/image (content-addressed on disk) or link, per task and unit. Added
 // only after the file is in place; each with its audit line, in one transaction. Never deleted.
-import type { Db } from './db.ts';
+import type { Db, DbTx } from './db.ts';
 import type { EvidenceKind } from '../evidence/attachment.ts';
 
 export interface NewEvidence {
@@ -47,9 +47,11 @@ export type AddResult = { outcome: 'created' | 'duplicate'; record: EvidenceReco
 
 const isUniqueViolation = (e: unknown) => (e as { code?: unknown } | null)?.code === 'P2002';
 
-type Row = Awaited<ReturnType<Db['evidence']['findMany']>>[number];
+type Row = Awaited<ReturnType<DbTx['evidence']['findMany']>>[number];
 
-export function createEvidenceRepo(db: Db) {
+/** A client (the row and its audit line commit together) or a transaction already open. */
+export function createEvidenceRepo(db: Db | DbTx) {
+  const inTransaction = <T>(fn: (tx: DbTx) => Promise<T>): Promise<T> => ('$transaction' in db ? (db as Db).$transaction(fn) : fn(db));
   // Ids → names, read once per call: evidence rows carry plain task and unit ids.
   async function names(rows: Row[]): Promise<EvidenceRecord[]> {
     if (rows.length === 0) return [];
@@ -114,7 +116,7 @@ export function createEvidenceRepo(db: Db) {
       const before = await prior();
       if (before) return { outcome: 'duplicate', record: await one(before) };
       try {
-        const row = await db.$transaction(async (tx) => {
+        const row = await inTransaction(async (tx) => {
           const created = await tx.evidence.create({
             data: {
               taskId,

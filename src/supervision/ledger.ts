@@ -23,6 +23,8 @@ export interface LedgerRow {
   latestBy: string | null;
   latestAt: Date | null;
   remindersSent: number;
+  /** Evidence (files, images, links) the unit has on record for the task. */
+  evidenceCount: number;
 }
 
 export interface LedgerFilter {
@@ -41,6 +43,8 @@ export interface LedgerInput {
   sent: SentReminder[];
   tz: string;
   officeUnit?: string;
+  /** Evidence on record (task and unit of each); counted per task × unit. */
+  evidence?: Array<{ taskNumber: number; unitName: string }>;
 }
 
 export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): LedgerRow[] {
@@ -51,6 +55,8 @@ export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): Ledge
     const seen = latest.get(k);
     if (!seen || p.at >= seen.at) latest.set(k, p);
   }
+  const evidence = new Map<string, number>();
+  for (const e of input.evidence ?? []) evidence.set(`${e.taskNumber}|${e.unitName}`, (evidence.get(`${e.taskNumber}|${e.unitName}`) ?? 0) + 1);
   const rows: LedgerRow[] = [];
   for (const ts of input.statuses) {
     const task = tasks.get(ts.taskNumber);
@@ -78,6 +84,7 @@ export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): Ledge
           latestBy: last ? last.reporterName || last.reporterId : null,
           latestAt: last?.at ?? null,
           remindersSent: countSent(input.sent, ts.taskNumber, u.unitName, o.milestoneKey, o.occurrence, continuous, input.tz),
+          evidenceCount: evidence.get(`${ts.taskNumber}|${u.unitName}`) ?? 0,
         });
       }
     }

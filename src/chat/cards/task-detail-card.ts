@@ -12,7 +12,27 @@ export interface TaskDetail extends Pick<TaskRecord, 'number' | 'chapter' | 'sec
   other: string[];
   milestones: { describe: string; label: string; next?: { occurrence: string; daysLeft: number } }[];
   /** Every unit on the task (and members who reported), with its light and latest report. */
-  units: { name: string; light: Light; next?: { occurrence: string; daysLeft: number }; latest?: LatestLine }[];
+  units: { name: string; light: Light; next?: { occurrence: string; daysLeft: number }; latest?: LatestLine; evidence?: EvidenceLine[] }[];
+}
+
+/** One piece of a unit's evidence as the card lists it. */
+export interface EvidenceLine {
+  id: number;
+  name: string;
+  /** "1.2 MB"; null for links. */
+  size: string | null;
+  who: string;
+  /** 'YYYY-MM-DD HH:mm' in the zone. */
+  when: string;
+}
+
+/** Evidence shown per unit in the card; the rest is counted (the CLI lists all). */
+const EVIDENCE_SHOWN = 3;
+
+function evidenceText(c: ReturnType<typeof copy>, ev: EvidenceLine[] | undefined): string {
+  if (!ev?.length) return '';
+  const shown = ev.slice(-EVIDENCE_SHOWN).map((e) => `• ${escapeMd(c.evidenceLine(e))}`);
+  return `\n📎 **${c.evidenceLabel}**${c.paren(String(ev.length))}\n${shown.join('\n')}${ev.length > EVIDENCE_SHOWN ? `\n${c.evidenceMore(ev.length - EVIDENCE_SHOWN)}` : ''}`;
 }
 
 export function taskDetailCard(t: TaskDetail, lang: Lang): Record<string, unknown> {
@@ -38,7 +58,7 @@ export function taskDetailCard(t: TaskDetail, lang: Lang): Record<string, unknow
     );
   head.push(hr(), md(`**${c.progressLabel}**`));
   const blocks = t.units.map((u) => [
-    md(`${c.light[u.light]} **${escapeMd(u.name)}**${u.next ? ` · ${u.next.occurrence}${c.paren(c.daysLeft(u.next.daysLeft))}` : ''}\n${latestText(c, u.latest)}`),
+    md(`${c.light[u.light]} **${escapeMd(u.name)}**${u.next ? ` · ${u.next.occurrence}${c.paren(c.daysLeft(u.next.daysLeft))}` : ''}\n${latestText(c, u.latest)}${evidenceText(c, u.evidence)}`),
   ]);
   const template = t.retired ? 'grey' : lightTemplate(t.units.map((u) => u.light));
   return fitBlocks((els) => makeCard(title, template, els, subtitle), head, blocks, (shown) =>

@@ -8,6 +8,9 @@ import { diffDays } from '../../schedule/day-math.ts';
 import { card, text, type Command, type CommandContext, type Lang, type Reply } from './types.ts';
 import { langOfKeyword, latestLine } from './lines.ts';
 import { loadWorld, outsiderView, viewOf } from './scope.ts';
+import { createEvidenceRepo } from '../../store/evidence-repo.ts';
+import { formatSize } from '../../evidence/rules.ts';
+import { inZone } from '../../clock.ts';
 
 /** The "no such task" answer, shared by every command that takes a task number. */
 export async function unknownTask(ctx: CommandContext, n: number, lang: Lang): Promise<Reply> {
@@ -30,6 +33,7 @@ export const taskCommand: Command<{ lang: Lang; number: number | null }> = {
     const task = await createRegistryRepo(ctx.db).getTask(number);
     if (!task) return unknownTask(ctx, number, lang);
     const world = await loadWorld(ctx);
+    const evidence = await createEvidenceRepo(ctx.db).list({ taskNumber: number });
     // The units the plan names (a collective as one), then the others that reported (members, or units
     // no longer on the task).
     const named = new Set(task.units.map((u) => u.name));
@@ -37,7 +41,10 @@ export const taskCommand: Command<{ lang: Lang; number: number | null }> = {
     const units = [...task.units.map((u) => u.name), ...reported].map((name) => {
       const v = viewOf(world, task, name) ?? outsiderView(world, task, name);
       const o = v.open[0];
-      return { name, light: v.light, next: o && { occurrence: o.due, daysLeft: o.daysLeft }, latest: latestLine(v.latest, ctx.tz) };
+      const ev = evidence
+        .filter((e) => e.unitName === name)
+        .map((e) => ({ id: e.id, name: e.name, size: e.kind === 'link' ? null : formatSize(e.size ?? 0), who: e.reporterName || e.reporterId, when: inZone(e.at, ctx.tz).format('YYYY-MM-DD HH:mm') }));
+      return { name, light: v.light, next: o && { occurrence: o.due, daysLeft: o.daysLeft }, latest: latestLine(v.latest, ctx.tz), ...(ev.length ? { evidence: ev } : {}) };
     });
     const detail: TaskDetail = {
       number: task.number,
