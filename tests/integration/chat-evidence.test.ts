@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock, instantAt } from '../../src/clock.ts';
 import { startLarkReceiver, type LarkReceiver } from '../../src/chat/lark-receiver.ts';
@@ -291,6 +292,61 @@ describe.sequential('evidence sent in chat (real SDK, fake Lark, webhook)', () =
     expect(b).toBe(`「报告.pdf」已在任务 68 · 区委办 的佐证材料中（编号 ${rows[0].id}），未重复保存。`);
     expect(storedFiles()).toEqual([`${sha(bytes)}.pdf`]);
     expect(await t.app.db.auditEvent.count({ where: { action: 'evidence' } })).toBe(1);
+  });
+
+  it('任务 68, registry show 68 and the ledger show each unit\'s evidence', async () => {
+    const card = await reminderCard();
+    const bytes = pdf(2048);
+    const e = fileReply(card.messageId, 'file_v3_shown', '年度报告.pdf');
+    fake.setResource(e.messageId, 'file_v3_shown', { type: 'file', data: bytes, fileName: '年度报告.pdf' });
+    await send(e);
+    const link = messageEnvelope('进度 68 60% 公开稿 https://www.jinan.gov.cn/r/68');
+    await postWebhook(base, '/lark/events', link);
+    await waitFor(() => repliesTo(fake, link.event.message.message_id).length > 0, 'the reply');
+    const [file, url] = await t.app.db.evidence.findMany({ orderBy: { id: 'asc' } });
+
+    // 任务 68 in the chat: 区委办's block lists both.
+    const task = messageEnvelope('任务 68');
+    await postWebhook(base, '/lark/events', task);
+    const [taskCard] = await waitFor(() => {
+      const rs = repliesTo(fake, task.event.message.message_id);
+      return rs.length ? rs : undefined;
+    }, 'the task card');
+    const words = contentText(taskCard);
+    expect(words).toContain('📎 **佐证材料**（2）');
+    expect(words).toContain(`• 年度报告.pdf · 2 KB · 王晓明 · 2027-02-22 10:00 · 编号 ${file.id}`);
+    expect(words).toContain(`• https://www.jinan.gov.cn/r/68 · 王晓明 · 2027-02-22 10:00 · 编号 ${url.id}`);
+
+    // registry show 68
+    const show = await cli(['registry', 'show', '68'], env());
+    expect(show.code).toBe(0);
+    expect(show.out).toContain('佐证材料 evidence (2):\n  区委办 (2):');
+    expect(show.out).toContain(`    #${file.id}  任务 68  区委办  file  年度报告.pdf  2 KB  sha256 ${sha(bytes)}  — 王晓明 2027-02-22 10:00`);
+    expect(show.out).toContain(`    #${url.id}  任务 68  区委办  link  https://www.jinan.gov.cn/r/68  — 王晓明 2027-02-22 10:00`);
+    expect(JSON.parse((await cli(['registry', 'show', '68', '--json'], env())).out).evidence).toHaveLength(2);
+
+    // The ledger: the count on 区委办's rows of task 68, and the 佐证材料 sheet.
+    const out = path.join(dir, '台账.xlsx');
+    expect((await cli(['export', '--format', 'xlsx', '--out', out], env(), '2027-02-22T12:00:00+08:00')).code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const ledger = wb.getWorksheet('台账')!;
+    const header = (ledger.getRow(1).values as unknown[]).slice(1);
+    const col = (name: string) => header.indexOf(name) + 1;
+    const counts = new Map<string, number>();
+    ledger.eachRow((row, n) => {
+      if (n > 1 && row.getCell(col('任务编号')).value === 68) counts.set(String(row.getCell(col('责任单位')).value), Number(row.getCell(col('佐证材料(件)')).value));
+    });
+    expect(counts.get('区委办')).toBe(2);
+    expect(counts.get('区政府办')).toBe(0);
+    const sheet = wb.getWorksheet('佐证材料')!;
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    expect(rows[0]).toEqual(['编号', '任务编号', '单位', '名称', '类型', '大小(字节)', 'SHA-256', '链接', '报送人', '报送时间']);
+    expect(rows.slice(1).map((r) => r.slice(0, 8))).toEqual([
+      [file.id, 68, '区委办', '年度报告.pdf', '文件 application/pdf', 2048, sha(bytes), ''],
+      [url.id, 68, '区委办', 'https://www.jinan.gov.cn/r/68', '链接', undefined, '', 'https://www.jinan.gov.cn/r/68'], // an empty cell reads back as undefined,
+    ]);
   });
 
   it('a file in a group that replies to no reminder is not answered; one from a chat that does not speak for the unit is refused', async () => {
