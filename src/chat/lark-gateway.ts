@@ -176,6 +176,29 @@ export function fileTypeFor(fileName: string): 'xls' | 'pdf' | 'doc' | 'stream' 
   return 'stream';
 }
 
+/** The body of an error answer that came as a stream: parsed JSON when it is JSON, else its text (first 64 KB). */
+async function readErrorBody(stream: Readable): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const c of stream) {
+      chunks.push(c as Buffer);
+      size += (c as Buffer).length;
+      if (size > 64 * 1024) break;
+    }
+  } catch {
+    // a broken error body: keep what arrived
+  } finally {
+    stream.destroy();
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 /** filename*=UTF-8''… (RFC 5987) first, else filename="…" (Lark percent-encodes non-ASCII names there too). */
 export function fileNameOfDisposition(value: string | undefined): string | undefined {
   if (!value) return undefined;
@@ -294,9 +317,10 @@ export function createLarkGateway(creds: LarkCredentials, logger: Logger, opts: 
         try {
           return await client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type } });
         } catch (e) {
-          // An error answer arrives as a stream too (responseType stream): free its socket.
-          const body = (e as { response?: { data?: { destroy?: () => void } } }).response?.data;
-          if (body && typeof body.destroy === 'function') body.destroy();
+          // An error answer arrives as a stream too (responseType stream): read its JSON body, so the
+          // platform's code (234003 "File not in msg.", …) reaches the LarkApiError, and free the socket.
+          const response = (e as { response?: { data?: unknown } }).response;
+          if (response?.data && typeof (response.data as Readable).on === 'function') response.data = await readErrorBody(response.data as Readable);
           throw e;
         }
       });

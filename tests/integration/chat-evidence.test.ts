@@ -277,6 +277,14 @@ describe.sequential('evidence sent in chat (real SDK, fake Lark, webhook)', () =
     }
   });
 
+  it('a resource Lark will not give (not in the message: 234003) is answered at once, not retried', async () => {
+    const card = await reminderCard();
+    const e = fileReply(card.messageId, 'file_v3_gone', '撤回的文件.pdf'); // no resource registered
+    expect(await send(e)).toBe('未能从飞书取得「撤回的文件.pdf」（错误 234003），请重新发送。');
+    expect(await t.app.db.inboundEvent.findFirstOrThrow({ where: { messageId: e.messageId } })).toMatchObject({ status: 'done', attempts: 0 });
+    expect(await t.app.db.evidence.count()).toBe(0);
+  });
+
   it('the same file sent twice for the same task and unit is recorded once, and the chat says so', async () => {
     const card = await reminderCard();
     const bytes = pdf(10_000);
