@@ -124,10 +124,3 @@ export function createFileStore(dir: string): FileStore {
     },
   };
 }
-
-/** sha256 of a stored file, streamed (evidence get checks it on the way out). */
-export async function sha256OfFile(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}

@@ -2,6 +2,7 @@
 // only after the file is in place; each with its audit line, in one transaction. Never deleted.
 import type { Db, DbTx } from './db.ts';
 import type { EvidenceKind } from '../evidence/attachment.ts';
+import { isDuplicateKey } from './direct.ts';
 
 export interface NewEvidence {
   taskNumber: number;
@@ -44,8 +45,6 @@ export interface EvidenceRecord {
 
 /** created: a new row; duplicate: the same bytes (or link) were already on record for this task and unit. */
 export type AddResult = { outcome: 'created' | 'duplicate'; record: EvidenceRecord };
-
-const isUniqueViolation = (e: unknown) => (e as { code?: unknown } | null)?.code === 'P2002';
 
 type Row = Awaited<ReturnType<DbTx['evidence']['findMany']>>[number];
 
@@ -151,7 +150,7 @@ export function createEvidenceRepo(db: Db | DbTx) {
         return { outcome: 'created', record: await one(row) };
       } catch (err) {
         // Two workers on the same message at once (a claim taken over): the first row stands.
-        if (!isUniqueViolation(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         const first = await prior();
         if (!first) throw err;
         return { outcome: 'duplicate', record: await one(first) };
