@@ -11,6 +11,7 @@ import { AppError } from '../../errors.ts';
 import { inZone } from '../../clock.ts';
 import { createEvidenceRepo, type EvidenceRecord } from '../../store/evidence-repo.ts';
 import { createUnitRepo, matchUnit } from '../../store/unit-repo.ts';
+import { createRegistryRepo } from '../../store/registry-repo.ts';
 import { createFileStore } from '../../evidence/file-store.ts';
 import { formatSize } from '../../evidence/rules.ts';
 
@@ -37,6 +38,9 @@ export async function evidenceCommand(ctx: CliContext, args: ParsedArgs): Promis
         if (m.kind === 'none') throw new AppError('unknown-unit', `evidence list: no unit matches "${f.unit}" (see: units list)`);
         if (m.kind === 'ambiguous') throw new AppError('ambiguous-unit', `evidence list: "${f.unit}" matches ${m.candidates.join('、')}: say which`);
         unitName = m.unit.name;
+      }
+      if (f.task !== undefined && !(await createRegistryRepo(db).getTask(f.task))) {
+        throw new AppError('unknown-task', `evidence list: there is no task ${f.task} (the registry has ${await createRegistryRepo(db).countTasks()} tasks)`);
       }
       const rows = await createEvidenceRepo(db).list({ taskNumber: f.task, unitName });
       if (f.json) {
