@@ -9,9 +9,9 @@ import type { LarkGateway } from '../chat/gateway.ts';
 import { AppError, LarkApiError } from '../errors.ts';
 import type { Attachment } from '../evidence/attachment.ts';
 import { decideType, refusedByName } from '../evidence/rules.ts';
-import { TooLargeError, type FileStore } from '../evidence/file-store.ts';
+import { createFileStore, TooLargeError, type FileStore } from '../evidence/file-store.ts';
 import { createEvidenceRepo } from '../store/evidence-repo.ts';
-import type { EvidenceOutcome, EvidenceRequest } from '../evidence/outcome.ts';
+import type { EvidenceCollector, EvidenceOutcome, EvidenceRequest } from '../evidence/outcome.ts';
 
 export type { EvidenceOutcome, EvidenceRequest } from '../evidence/outcome.ts';
 
@@ -22,6 +22,17 @@ export interface EvidenceDeps {
   /** Absent where nothing can be downloaded (the console): files are then answered as unavailable. */
   download?: LarkGateway['downloadResource'];
   logger: Logger;
+}
+
+/**
+ * The app's collector over DUBAN_EVIDENCE_DIR. Parts of downloads a killed process left behind are
+ * never read; they are swept here, at start.
+ */
+export function createEvidenceCollector(deps: Omit<EvidenceDeps, 'store'> & { dir: string }): EvidenceCollector {
+  const store = createFileStore(deps.dir);
+  const swept = store.sweepParts();
+  if (swept) deps.logger.info('stale evidence downloads removed', { component: 'evidence', dir: store.dir, count: swept });
+  return (req) => collectEvidence({ ...deps, store }, req);
 }
 
 /** Raised inside the type check of the first bytes: the file is not on the allow-list. */

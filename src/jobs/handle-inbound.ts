@@ -15,9 +15,7 @@ import { createOutboxRepo, type OutboxMessage } from '../store/outbox-repo.ts';
 import { remindersOfMessage } from './queue-reminders.ts';
 import type { ReminderPolicy } from '../schedule/policy.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
-import type { LarkGateway } from '../chat/gateway.ts';
-import { createFileStore } from '../evidence/file-store.ts';
-import { collectEvidence } from './collect-evidence.ts';
+import type { EvidenceCollector } from '../evidence/outcome.ts';
 
 // A message whose processing keeps throwing is parked as 'failed' (visible, never silently dropped).
 export const MAX_INBOUND_ATTEMPTS = 5;
@@ -51,8 +49,8 @@ export interface InboundDeps {
   processDelayMs?: number;
   /** Messages processed at once (different chats). Default DEFAULT_INBOUND_WORKERS. */
   workers?: number;
-  /** Evidence (files, images, links sent in chat): where files go, the size limit, and Lark's download. */
-  evidence?: { dir: string; maxBytes: number; download?: LarkGateway['downloadResource'] };
+  /** Stores evidence (files, images, links sent in chat): see jobs/collect-evidence.ts. */
+  evidence?: EvidenceCollector;
 }
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -85,10 +83,6 @@ export function createInboundPipeline(deps: InboundDeps) {
   const repo = createInboundRepo(deps.db);
   const log = deps.logger.child({ component: 'inbound' });
   const workers = Math.max(1, deps.workers ?? DEFAULT_INBOUND_WORKERS);
-  const evidenceStore = deps.evidence ? createFileStore(deps.evidence.dir) : undefined;
-  // Parts of downloads a killed process left behind are never read; swept at start.
-  const swept = evidenceStore?.sweepParts() ?? 0;
-  if (swept) log.info('stale evidence downloads removed', { count: swept });
 
   const chatContext = (groups?: { openId: string; chatIds: string[] }): ChatContext => ({
     db: deps.db,
@@ -101,10 +95,7 @@ export function createInboundPipeline(deps: InboundDeps) {
     policy: deps.policy,
     calendar: deps.calendar,
     boardUrl: deps.boardUrl,
-    evidence:
-      deps.evidence && evidenceStore
-        ? (req) => collectEvidence({ db: deps.db, store: evidenceStore, maxBytes: deps.evidence!.maxBytes, download: deps.evidence!.download, logger: log }, req)
-        : undefined,
+    evidence: deps.evidence,
   });
 
   async function toChatMessage(m: InboundMessage): Promise<ChatMessage> {
