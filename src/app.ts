@@ -12,6 +12,8 @@ import { importRegistry, describeImport, readUnitDirectory } from './jobs/import
 import { queueReminders, type QueueResult } from './jobs/queue-reminders.ts';
 import { queueSupervision, type SupervisionResult } from './jobs/queue-supervision.ts';
 import { createInboundPipeline } from './jobs/handle-inbound.ts';
+import { createEvidenceCollector } from './jobs/collect-evidence.ts';
+import type { EvidenceCollector } from './evidence/outcome.ts';
 import { readJsonFile } from './jobs/data-files.ts';
 import { ReminderPolicySchema, DEFAULT_POLICY, type ReminderPolicy } from './schedule/policy.ts';
 import { HolidayOverrideSchema, EMPTY_HOLIDAY_OVERRIDE } from './schedule/holiday-override.ts';
@@ -42,6 +44,8 @@ export interface App {
   policy: ReminderPolicy;
   calendar: WorkCalendar;
   inbound: ReturnType<typeof createInboundPipeline>;
+  /** Stores evidence for a task and unit (the inbound pipeline's, also given to the console chat). */
+  evidence: EvidenceCollector;
   /** One scheduler pass: queue what is due at `now`, then send the outbox. */
   schedulerPass(now?: Date): Promise<{ queued: QueueResult; supervision: SupervisionResult; dispatched: DispatchResult }>;
   dispatch(): Promise<DispatchResult>;
@@ -99,6 +103,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     return dispatching;
   };
 
+  const evidence = createEvidenceCollector({
+    db,
+    dir: config.evidence.dir,
+    maxBytes: config.evidence.maxBytes,
+    download: gateway.downloadResource?.bind(gateway),
+    logger,
+  });
   const inbound = createInboundPipeline({
     db,
     clock,
@@ -114,6 +125,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     boardUrl: config.board.publicUrl,
     onQueued: () => void dispatch().catch((e) => logger.error('dispatch failed', { err: e as Error })),
     processDelayMs: config.inboundDelayMs,
+    evidence,
   });
 
   const scheduleDeps = { db, policy, calendar, tz: config.tz, officeUnit, logger, boardUrl: config.board.publicUrl };
@@ -124,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     policy,
     calendar,
     inbound,
+    evidence,
     async schedulerPass(now = clock.now()) {
       const queued = await queueReminders(scheduleDeps, now);
       const supervision = await queueSupervision(scheduleDeps, now, queued.office);

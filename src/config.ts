@@ -47,6 +47,9 @@ const EnvSchema = z.object({
   DUBAN_BOARD_URL: opt(z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*[^/])?$/, 'expected the public base URL, e.g. https://duban.example.gov.cn (no trailing slash)').optional()),
   DUBAN_SESSION_SECRET: opt(z.string().min(32, 'expected at least 32 characters (e.g. openssl rand -hex 32)').optional()),
   DUBAN_SESSION_HOURS: opt(z.coerce.number().int().min(1).max(24 * 30).default(12)),
+  // Evidence (佐证材料): where files are kept, and the largest file accepted.
+  DUBAN_EVIDENCE_DIR: opt(z.string().default('data/evidence')),
+  DUBAN_EVIDENCE_MAX_MB: opt(z.coerce.number().positive('expected a size in MB such as 20').max(100, 'Lark serves resources up to 100 MB').default(20)),
   LOG_LEVEL: opt(z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   // Rehearsals, demos and tests: the clock starts at this instant and runs on from there.
   DUBAN_NOW: opt(
@@ -89,6 +92,11 @@ export interface Config {
     /** HMAC key of the session cookies. */
     sessionSecret: string;
     sessionHours: number;
+  };
+  evidence: {
+    /** Evidence files, content-addressed (<sha256>.<ext>); parts being downloaded under .tmp/. */
+    dir: string;
+    maxBytes: number;
   };
   logLevel: Env['LOG_LEVEL'];
   /** DUBAN_NOW: where the clock starts (it runs on from there); undefined = the real time. */
@@ -159,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionSecret: e.DUBAN_SESSION_SECRET ?? defaultSessionSecret(e.LARK_APP_ID ? e.LARK_APP_SECRET : undefined),
       sessionHours: e.DUBAN_SESSION_HOURS,
     }),
+    evidence: Object.freeze({ dir: e.DUBAN_EVIDENCE_DIR, maxBytes: Math.round(e.DUBAN_EVIDENCE_MAX_MB * 1024 * 1024) }),
     logLevel: e.LOG_LEVEL,
     ...(e.DUBAN_NOW ? { startAt: new Date(e.DUBAN_NOW) } : {}),
   });

@@ -72,6 +72,7 @@ async function runLocal(config: Config, clock: ReturnType<typeof processClock>, 
     schedulerPass: (now) => app.schedulerPass(now),
     boardUrl: config.board.publicUrl,
     write,
+    evidence: app.evidence,
   });
   const bound = await chat.bindAllLocal();
   const units = await createUnitRepo(app.db).list();

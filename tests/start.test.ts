@@ -57,6 +57,14 @@ describe('npm start (embedded default)', () => {
     expect(officeCards[0]).toMatch(/区委依法治区办 · 2027-02-22 督办日报（周报 2027-W08）/);
   }, 120_000);
 
+  it('records a link in progress words as evidence, and 任务 68 lists it', () => {
+    const r = start('/unit 区委办\n进度 68 60% 初稿见 https://www.jinan.gov.cn/d/68\n任务 68\n');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/🔗 已记录链接 https:\/\/www\.jinan\.gov\.cn\/d\/68，作为任务 68 · 区委办 的佐证材料（编号 1）。/);
+    expect(r.stdout).toContain('📎 佐证材料（1）');
+    expect(r.stdout).toContain('https://www.jinan.gov.cn/d/68 · 控制台用户 · 2026-11-29 10:00 · 编号 1');
+  }, 120_000);
+
   it('answers 200 lines piped at once, in order, with a pass in the middle and no newline after the last', () => {
     const lines: string[] = [];
     const expected: string[] = [];

@@ -5,7 +5,7 @@ import { extensionHistoryRows, ledgerRows } from '../supervision/ledger.ts';
 import { ledgerXlsx } from '../supervision/export-xlsx.ts';
 import { ledgerCsv } from '../supervision/export-csv.ts';
 import type { SupervisionData, SupervisionDeps } from '../supervision/load-supervision.ts';
-import { loadAuditRows } from '../jobs/export-ledger.ts';
+import { loadAuditRows, loadEvidence } from '../jobs/export-ledger.ts';
 import { unitDirectory } from '../schedule/recipients.ts';
 import { allRows, filterRows, type FullRow } from './board-rows.ts';
 import { dueWindow, type BoardFilter } from './filters.ts';
@@ -32,8 +32,9 @@ export async function exportBoardLedger(
   const pairs = new Set(picked.map((r) => `${r.taskNumber}|${r.unitName}`));
   const reporting = new Set(picked.flatMap((r) => r.reporters.map((u) => `${r.taskNumber}|${u}`)));
   const { from, to } = dueWindow(filter, today);
+  const evidence = await loadEvidence(deps, now);
   const rows = ledgerRows(
-    { tasks: data.tasks, statuses: data.statuses, progress: data.progress, sent: data.sent, tz: deps.tz, officeUnit: opts.officeName, extensions: data.extensions },
+    { tasks: data.tasks, statuses: data.statuses, progress: data.progress, sent: data.sent, tz: deps.tz, officeUnit: opts.officeName, extensions: data.extensions, evidence },
     { unit: unit ?? undefined, from: from ?? undefined, to: to ?? undefined, status: filter.light },
   ).filter((r) => pairs.has(`${r.number}|${r.unitName}`));
   const fileName = `督办台账-${unit ? `${unit}-` : ''}${today}.${opts.format}`;
@@ -47,8 +48,13 @@ export async function exportBoardLedger(
     .sort((a, b) => a.at.getTime() - b.at.getTime());
   // The audit sheet is the office's record of every unit's chats: a liaison's download leaves it empty.
   const audit = scope.kind === 'all' ? await loadAuditRows(deps, data.units) : [];
+  // Evidence of the rows shown, by the day it was recorded (as the history sheet).
+  const files = evidence.filter((e) => {
+    const day = dayOf(e.at, deps.tz);
+    return reporting.has(`${e.taskNumber}|${e.unitName}`) || pairs.has(`${e.taskNumber}|${e.unitName}`) ? (!from || day >= from) && (!to || day <= to) : false;
+  });
   return {
-    data: await ledgerXlsx({ rows, history, audit, tz: deps.tz }),
+    data: await ledgerXlsx({ rows, history, audit, evidence: files, tz: deps.tz }),
     fileName,
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     rows: rows.length,

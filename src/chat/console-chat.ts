@@ -4,6 +4,7 @@ import readline from 'node:readline';
 import type { Db } from '../store/db.ts';
 import { createUnitRepo, matchUnit } from '../store/unit-repo.ts';
 import { routeMessage } from './router.ts';
+import type { EvidenceCollector } from '../evidence/outcome.ts';
 import { renderOutgoing } from './console-gateway.ts';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,8 @@ export interface ConsoleChatDeps {
   setNow(t: Date): void;
   schedulerPass(now: Date): Promise<{ queued: { queued: number; cards: number; unbound: unknown[] }; supervision?: { office: string; escalations: number } }>;
   write(text: string): void;
+  /** Records evidence (here: links in progress words; the console receives no files). */
+  evidence?: EvidenceCollector;
 }
 
 export const localChatOf = (unit: string) => `local:${unit}`;
@@ -117,6 +120,7 @@ export function createConsoleChat(deps: ConsoleChatDeps) {
         policy: deps.policy,
         calendar: deps.calendar,
         boardUrl: deps.boardUrl,
+        evidence: deps.evidence && ((req) => deps.evidence!({ ...req, source: 'console' })),
       },
       {
         chatId,

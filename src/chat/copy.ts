@@ -132,6 +132,27 @@ const zh = {
   paren: (x: string) => `（${x}）`,
   listSep: '、',
   clauseSep: '；',
+
+  // evidence
+  evidenceImage: '图片',
+  evidenceAllowed: 'PDF、Word（doc/docx）、Excel（xls/xlsx）、图片（jpg/jpeg/png）或 zip 压缩包',
+  evidenceStored: (name: string, size: string, n: number, unit: string, id: number) => `📎 已保存佐证材料「${name}」（${size}），记入任务 ${n} · ${unit}（编号 ${id}）。`,
+  evidenceLinkStored: (url: string, n: number, unit: string, id: number) => `🔗 已记录链接 ${url}，作为任务 ${n} · ${unit} 的佐证材料（编号 ${id}）。`,
+  evidenceDuplicate: (name: string, n: number, unit: string, id: number) => `「${name}」已在任务 ${n} · ${unit} 的佐证材料中（编号 ${id}），未重复保存。`,
+  evidenceTooLarge: (name: string, size: string | null, limitMb: number) =>
+    `未保存「${name}」：文件${size ? ` ${size}，` : ''}超过 ${limitMb} MB 的上限。请压缩或拆分后重新发送。`,
+  evidenceType: (name: string, ext: string | null) =>
+    `未保存「${name}」：${ext ? `不接受 .${ext} 文件` : '无法识别文件类型'}。佐证材料可以是 ${zh.evidenceAllowed}。`,
+  evidenceUnavailable: (name: string, code: number | null) =>
+    code === null ? `未保存「${name}」：这里无法接收文件，请在飞书中发送。` : `未能从飞书取得「${name}」（错误 ${code}），请重新发送。`,
+  evidenceWhichTask: (ns: number[]) =>
+    `这条提醒包含任务 ${ns.join('、')}，无法确定文件属于哪一项。请发一条带附件的富文本消息，例如 \`进度 ${ns[0]} 已完成\` 并附上文件。`,
+  evidenceNoTask:
+    '收到文件，但不知道它是哪项任务的佐证材料。请回复对应的提醒消息发送文件，或发一条带附件的富文本消息，例如 `进度 68 已完成` 并附上文件。',
+  evidenceLabel: '佐证材料',
+  evidenceLine: (e: { name: string; size: string | null; who: string; when: string; id: number }) =>
+    `${e.name}${e.size ? ` · ${e.size}` : ''} · ${e.who} · ${e.when} · 编号 ${e.id}`,
+  evidenceMore: (n: number) => `另有 ${n} 件，见 \`npm run cli -- evidence list\`。`,
 };
 
 export type Copy = typeof zh;
@@ -256,6 +277,22 @@ const en: Copy = {
   paren: (x) => ` (${x})`,
   listSep: ', ',
   clauseSep: '; ',
+
+  // evidence
+  evidenceImage: 'image',
+  evidenceAllowed: 'PDF, Word (doc/docx), Excel (xls/xlsx), images (jpg/jpeg/png) or zip',
+  evidenceStored: (name, size, n, unit, id) => `📎 Saved "${name}" (${size}) as evidence for task ${n} · ${unit} (no. ${id}).`,
+  evidenceLinkStored: (url, n, unit, id) => `🔗 Recorded the link ${url} as evidence for task ${n} · ${unit} (no. ${id}).`,
+  evidenceDuplicate: (name, n, unit, id) => `"${name}" is already on record as evidence for task ${n} · ${unit} (no. ${id}); not saved again.`,
+  evidenceTooLarge: (name, size, limitMb) => `Not saved: "${name}"${size ? ` (${size})` : ''} is over the ${limitMb} MB limit. Compress or split it and send it again.`,
+  evidenceType: (name, ext) => `Not saved: "${name}": ${ext ? `.${ext} files are not accepted` : 'the file type is not recognised'}. Evidence may be ${en.evidenceAllowed}.`,
+  evidenceUnavailable: (name, code) =>
+    code === null ? `Not saved: "${name}": files cannot be received here; send it in Lark.` : `Could not fetch "${name}" from Lark (error ${code}); please send it again.`,
+  evidenceWhichTask: (ns) => `This reminder lists tasks ${ns.join(', ')}, so the file's task is unclear. Send a rich-text message such as \`progress ${ns[0]} done\` with the file attached.`,
+  evidenceNoTask: 'Got a file, but not which task it backs. Send it in reply to the reminder, or as a rich-text message such as `progress 68 done` with the file attached.',
+  evidenceLabel: 'Evidence',
+  evidenceLine: (e) => `${e.name}${e.size ? ` · ${e.size}` : ''} · ${e.who} · ${e.when} · no. ${e.id}`,
+  evidenceMore: (n) => `${n} more: see \`npm run cli -- evidence list\`.`,
 };
 
 export const COPY: Record<'zh' | 'en', Copy> = { zh, en };

@@ -1,5 +1,6 @@
 // The few verbs Duban needs from Lark. The real one (lark-gateway.ts) is the only SDK user;
 // the console gateway prints; tests use the real one against a fake Lark server.
+import type { Readable } from 'node:stream';
 
 /** A card is Lark card JSON 2.0 ({ schema: '2.0', header, body: { elements } }). */
 export type Card = Record<string, unknown>;
@@ -9,6 +10,17 @@ export type OutgoingMessage = { msgType: 'interactive'; card: Card } | { msgType
 export interface SendOptions {
   /** Lark drops a second send with the same uuid within an hour: we pass one derived from the outbox row. */
   uuid?: string;
+}
+
+/** A message's resource as Lark streams it (GET /im/v1/messages/:id/resources/:key). */
+export interface DownloadedResource {
+  stream: Readable;
+  /** content-type as Lark sent it. */
+  contentType?: string;
+  /** content-length, when Lark sent one: the stream must deliver exactly this many bytes. */
+  contentLength?: number;
+  /** The file name from content-disposition, when present. */
+  fileName?: string;
 }
 
 export interface LarkGateway {
@@ -22,4 +34,6 @@ export interface LarkGateway {
   listChatMembers(chatId: string): Promise<string[]>;
   /** A person's display name (contact API; needs a contact scope), for the ledger's "who reported". */
   getUserName?(openId: string): Promise<string | null>;
+  /** A resource (image or file) of a received message, for evidence. Absent where nothing can be received (the console). */
+  downloadResource?(messageId: string, fileKey: string, type: 'image' | 'file'): Promise<DownloadedResource>;
 }

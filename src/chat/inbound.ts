@@ -3,6 +3,7 @@
 // No SDK import here: these are plain JSON shapes.
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import type { Attachment } from '../evidence/attachment.ts';
 
 export interface InboundMessage {
   eventId: string;
@@ -20,6 +21,10 @@ export interface InboundMessage {
   rootId?: string;
   /** ms since epoch. */
   createTime: number;
+  /** Images and files the message carries (image/file/media messages, a post's img/media/file elements); absent when none. */
+  attachments?: Attachment[];
+  /** Link targets of a post's `a` elements (their text may differ from the URL); absent when none. */
+  links?: string[];
 }
 
 export interface CardAction {
@@ -130,7 +135,10 @@ function clean(text: string): string {
 }
 
 /** Text of a post (rich text) message; `at` elements carry the mentioned user's id (notes §2.2). */
-function postText(content: unknown, isBot: (id: string | undefined) => boolean): { text: string; botMentioned: boolean } {
+function postText(
+  content: unknown,
+  isBot: (id: string | undefined) => boolean,
+): { text: string; botMentioned: boolean; attachments: Attachment[]; links: string[] } {
   const body = content as { title?: unknown; content?: unknown };
   // Received posts are `{title, content}`; some clients send the localized `{zh_cn: {title, content}}`.
   const post =
@@ -139,8 +147,10 @@ function postText(content: unknown, isBot: (id: string | undefined) => boolean):
       : (Object.values((content as Record<string, unknown>) ?? {}).find((v) => v && typeof v === 'object' && Array.isArray((v as { content?: unknown }).content)) as
           | { title?: unknown; content?: unknown }
           | undefined);
-  if (!post) return { text: '', botMentioned: false };
+  if (!post) return { text: '', botMentioned: false, attachments: [], links: [] };
   let botMentioned = false;
+  const attachments: Attachment[] = [];
+  const links: string[] = [];
   const lines: string[] = [];
   if (typeof post.title === 'string' && post.title.trim()) lines.push(post.title);
   for (const para of Array.isArray(post.content) ? post.content : []) {
@@ -149,6 +159,9 @@ function postText(content: unknown, isBot: (id: string | undefined) => boolean):
     for (const el of para as Array<Record<string, unknown>>) {
       const tag = el?.tag;
       if ((tag === 'text' || tag === 'a' || tag === 'md' || tag === 'code_block') && typeof el.text === 'string') parts.push(el.text);
+      if (tag === 'a' && typeof el.href === 'string' && el.href) links.push(el.href);
+      const a = postAttachment(el);
+      if (a) attachments.push(a);
       else if (tag === 'at') {
         const id = typeof el.user_id === 'string' ? el.user_id : typeof el.open_id === 'string' ? el.open_id : undefined;
         if (isBot(id)) botMentioned = true;
@@ -156,7 +169,25 @@ function postText(content: unknown, isBot: (id: string | undefined) => boolean):
     }
     lines.push(parts.join(''));
   }
-  return { text: lines.join('\n'), botMentioned };
+  return { text: lines.join('\n'), botMentioned, attachments, links };
+}
+
+const Key = z.string().min(1).max(200);
+const ImageContentSchema = z.object({ image_key: Key }).loose();
+// file and media messages: {"file_key","file_name"} (media also carries its cover's image_key).
+const FileContentSchema = z.object({ file_key: Key, file_name: z.string().max(500).optional() }).loose();
+
+/** A post element that is a resource: `img` → image, `media` (video) and `file` → file (as the SDK's LarkChannel reads them). */
+function postAttachment(el: Record<string, unknown>): Attachment | undefined {
+  if (el?.tag === 'img') {
+    const p = ImageContentSchema.safeParse(el);
+    return p.success ? { kind: 'image', key: p.data.image_key } : undefined;
+  }
+  if (el?.tag === 'media' || el?.tag === 'file') {
+    const p = FileContentSchema.safeParse(el);
+    return p.success ? { kind: 'file', key: p.data.file_key, ...(p.data.file_name ? { name: p.data.file_name } : {}) } : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -192,6 +223,8 @@ export function toInboundMessage(raw: unknown, botOpenId?: string): InboundMessa
 
   let text: string;
   let botMentioned = botKeys.size > 0;
+  let attachments: Attachment[] = [];
+  let links: string[] = [];
   if (message.message_type === 'text') {
     const t = (content as { text?: unknown })?.text;
     if (typeof t !== 'string') return { ignored: 'text message without text' };
@@ -202,6 +235,19 @@ export function toInboundMessage(raw: unknown, botOpenId?: string): InboundMessa
     const p = postText(content, isBot);
     text = p.text;
     botMentioned ||= p.botMentioned;
+    attachments = p.attachments;
+    links = p.links;
+  } else if (message.message_type === 'image') {
+    // An image message carries no text and no mention (the router decides whether it is addressed to us).
+    const p = ImageContentSchema.safeParse(content);
+    if (!p.success) return { ignored: 'image message without image_key' };
+    text = '';
+    attachments = [{ kind: 'image', key: p.data.image_key }];
+  } else if (message.message_type === 'file' || message.message_type === 'media') {
+    const p = FileContentSchema.safeParse(content);
+    if (!p.success) return { ignored: `${message.message_type} message without file_key` };
+    text = '';
+    attachments = [{ kind: 'file', key: p.data.file_key, ...(p.data.file_name ? { name: p.data.file_name } : {}) }];
   } else {
     return { ignored: `unsupported message type: ${message.message_type}` };
   }
@@ -220,6 +266,8 @@ export function toInboundMessage(raw: unknown, botOpenId?: string): InboundMessa
     ...(message.parent_id ? { parentId: message.parent_id } : {}),
     ...(message.root_id ? { rootId: message.root_id } : {}),
     createTime: Number.isFinite(createTime) ? createTime : 0,
+    ...(attachments.length ? { attachments } : {}),
+    ...(links.length ? { links: [...new Set(links)] } : {}),
   };
 }
 

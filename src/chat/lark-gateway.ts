@@ -4,7 +4,8 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { LarkApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Card, LarkGateway, OutgoingMessage, SendOptions } from './gateway.ts';
+import type { Readable } from 'node:stream';
+import type { Card, DownloadedResource, LarkGateway, OutgoingMessage, SendOptions } from './gateway.ts';
 
 export interface LarkCredentials {
   appId: string;
@@ -29,6 +30,7 @@ export type RealLarkGateway = LarkGateway & {
   /** GET /open-apis/bot/v3/info: the bot's own open_id, needed to tell "@bot" from other mentions. */
   getBotInfo(): Promise<BotInfo>;
   getUserName(openId: string): Promise<string | null>;
+  downloadResource(messageId: string, fileKey: string, type: 'image' | 'file'): Promise<DownloadedResource>;
 };
 
 /** Codes meaning the tenant token is no good: drop it so the next call fetches a fresh one (notes §1.3). */
@@ -174,6 +176,46 @@ export function fileTypeFor(fileName: string): 'xls' | 'pdf' | 'doc' | 'stream' 
   return 'stream';
 }
 
+/** The body of an error answer that came as a stream: parsed JSON when it is JSON, else its text (first 64 KB). */
+async function readErrorBody(stream: Readable): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const c of stream) {
+      chunks.push(c as Buffer);
+      size += (c as Buffer).length;
+      if (size > 64 * 1024) break;
+    }
+  } catch {
+    // a broken error body: keep what arrived
+  } finally {
+    stream.destroy();
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** filename*=UTF-8''… (RFC 5987) first, else filename="…" (Lark percent-encodes non-ASCII names there too). */
+export function fileNameOfDisposition(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)?''([^;]+)/i.exec(value);
+  if (star) return decode(star[1].trim().replace(/^"|"$/g, ''));
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(value);
+  if (plain) return decode((plain[2] ?? plain[1]).trim());
+  return undefined;
+}
+
 export function createLarkGateway(creds: LarkCredentials, logger: Logger, opts: LarkGatewayOptions = {}): RealLarkGateway {
   const cache = new TokenCache();
   const client = new lark.Client({
@@ -269,6 +311,31 @@ export function createLarkGateway(creds: LarkCredentials, logger: Logger, opts: 
       const name = res?.data?.user?.name;
       return typeof name === 'string' && name ? name : null;
     },
+    async downloadResource(messageId: string, fileKey: string, type: 'image' | 'file') {
+      const method = 'im.v1.messageResource.get';
+      const res = await call(method, async () => {
+        try {
+          return await client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type } });
+        } catch (e) {
+          // An error answer arrives as a stream too (responseType stream): read its JSON body, so the
+          // platform's code (234003 "File not in msg.", …) reaches the LarkApiError, and free the socket.
+          const response = (e as { response?: { data?: unknown } }).response;
+          if (response?.data && typeof (response.data as Readable).on === 'function') response.data = await readErrorBody(response.data as Readable);
+          throw e;
+        }
+      });
+      const headers = (res.headers ?? {}) as Record<string, unknown>;
+      const length = Number(headerValue(headers, 'content-length'));
+      const fileName = fileNameOfDisposition(headerValue(headers, 'content-disposition'));
+      const contentType = headerValue(headers, 'content-type');
+      return {
+        stream: res.getReadableStream() as Readable,
+        ...(contentType ? { contentType } : {}),
+        ...(Number.isFinite(length) && length >= 0 && headerValue(headers, 'content-length') !== undefined ? { contentLength: length } : {}),
+        ...(fileName ? { fileName } : {}),
+      };
+    },
+
     async getBotInfo() {
       const method = 'bot.v3.info';
       const res = await call(method, () => client.request({ method: 'GET', url: '/open-apis/bot/v3/info' }));

@@ -4,6 +4,7 @@
 // per-event boundary, which logs them with the message id.
 import { commands } from './commands/index.ts';
 import { reportProgress } from './commands/progress.ts';
+import { receiveEvidence } from './commands/evidence.ts';
 import { copy, langOf } from './copy.ts';
 import { text, type ChatContext, type ChatMessage, type Reply } from './commands/types.ts';
 
@@ -21,6 +22,8 @@ export function normalizeText(s: string): string {
 }
 
 export async function routeMessage(ctx: ChatContext, msg: ChatMessage): Promise<Reply | null> {
+  // Files and images without words: evidence for the reminder they reply to (they carry no @mention).
+  if (msg.attachments?.length && !normalizeText(msg.text)) return receiveEvidence({ ...ctx, msg }, 'zh');
   if (msg.chatType === 'group' && !msg.mentionsBot) return null;
   const t = normalizeText(msg.text);
   const cctx = { ...ctx, msg };

@@ -7,6 +7,7 @@ import { unitsCommand } from './commands/units.ts';
 import { remindersCommand } from './commands/reminders.ts';
 import { outboxCommand } from './commands/outbox.ts';
 import { exportCommand, EXPORT_USAGE } from './commands/export.ts';
+import { evidenceCommand, EVIDENCE_USAGE } from './commands/evidence.ts';
 
 type Handler = (ctx: CliContext, args: ReturnType<typeof parseArgs>) => Promise<number>;
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, Handler> = {
   reminders: remindersCommand,
   outbox: outboxCommand,
   export: exportCommand,
+  evidence: evidenceCommand,
 };
 
 export const USAGE = [
@@ -31,6 +33,7 @@ export const USAGE = [
   '  outbox list [--status pending|sending|sent|failed] [--json]',
   '  outbox retry ID',
   `  ${EXPORT_USAGE}`,
+  ...EVIDENCE_USAGE.map((u) => `  ${u}`),
 ].join('\n');
 
 /** Runs one command; returns the exit code. Expected failures print one line on stderr. */

@@ -10,6 +10,12 @@ import { ledgerXlsx } from '../supervision/export-xlsx.ts';
 import { ledgerCsv } from '../supervision/export-csv.ts';
 import type { AuditRow, HistoryRow } from '../supervision/ledger-columns.ts';
 import { loadSupervisionData, type SupervisionDeps } from '../supervision/load-supervision.ts';
+import { createEvidenceRepo, type EvidenceRecord } from '../store/evidence-repo.ts';
+
+/** Evidence recorded up to `now` (the 佐证材料 sheet and the count column). */
+export async function loadEvidence(deps: SupervisionDeps, now: Date): Promise<EvidenceRecord[]> {
+  return (await createEvidenceRepo(deps.db).list()).filter((e) => e.at <= now);
+}
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date like 2027-02-22');
 
@@ -32,7 +38,14 @@ export interface LedgerExport {
   unit?: string;
 }
 
-const ACTION_WORD: Record<string, string> = { bind: '绑定群聊', import: '导入方案', progress: '报送进展', liaison: '登记联络人', admin: '管理操作' };
+const ACTION_WORD: Record<string, string> = {
+  bind: '绑定群聊',
+  import: '导入方案',
+  progress: '报送进展',
+  liaison: '登记联络人',
+  admin: '管理操作',
+  evidence: '提交佐证材料',
+};
 const SENT_WORD: Record<string, string> = {
   reminders: '发送提醒',
   office: '发送督办日报',
@@ -46,7 +59,7 @@ const SENT_WORD: Record<string, string> = {
 export async function exportLedger(deps: SupervisionDeps, options: LedgerExportOptions, now: Date): Promise<LedgerExport> {
   const opts = LedgerExportOptionsSchema.parse(options);
   if (opts.from && opts.to && opts.to < opts.from) throw new AppError('usage', `export: --to ${opts.to} is before --from ${opts.from}`);
-  const data = await loadSupervisionData(deps, now);
+  const [data, evidence] = await Promise.all([loadSupervisionData(deps, now), loadEvidence(deps, now)]);
   let unit: string | undefined;
   if (opts.unit) {
     const m = matchUnit(data.units, opts.unit);
@@ -55,7 +68,7 @@ export async function exportLedger(deps: SupervisionDeps, options: LedgerExportO
     unit = m.unit.name;
   }
   const rows = ledgerRows(
-    { tasks: data.tasks, statuses: data.statuses, progress: data.progress, sent: data.sent, tz: deps.tz, officeUnit: deps.officeUnit, extensions: data.extensions },
+    { tasks: data.tasks, statuses: data.statuses, progress: data.progress, sent: data.sent, tz: deps.tz, officeUnit: deps.officeUnit, extensions: data.extensions, evidence },
     { unit, from: opts.from, to: opts.to, status: opts.status },
   );
   const today = dayOf(now, deps.tz);
@@ -70,7 +83,12 @@ export async function exportLedger(deps: SupervisionDeps, options: LedgerExportO
   // Extension requests and decisions sit beside the reports, in time order.
   const history: HistoryRow[] = [...data.progress, ...extensionHistoryRows(data.extensions)].filter(inWindow).sort((a, b) => a.at.getTime() - b.at.getTime());
   const audit = await loadAuditRows(deps, data.units);
-  return { data: await ledgerXlsx({ rows, history, audit, tz: deps.tz }), fileName, rows: rows.length, unit };
+  // The evidence sheet follows the unit and date window too (by the day it was recorded).
+  const files = evidence.filter((e) => {
+    const day = dayOf(e.at, deps.tz);
+    return (!unit || e.unitName === unit) && (!opts.from || day >= opts.from) && (!opts.to || day <= opts.to);
+  });
+  return { data: await ledgerXlsx({ rows, history, audit, evidence: files, tz: deps.tz }), fileName, rows: rows.length, unit };
 }
 
 /** Audit events plus every message the outbox sent: together, who did what, when, from where. */

@@ -15,6 +15,7 @@ import { createOutboxRepo, type OutboxMessage } from '../store/outbox-repo.ts';
 import { remindersOfMessage } from './queue-reminders.ts';
 import type { ReminderPolicy } from '../schedule/policy.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
+import type { EvidenceCollector } from '../evidence/outcome.ts';
 
 // A message whose processing keeps throwing is parked as 'failed' (visible, never silently dropped).
 export const MAX_INBOUND_ATTEMPTS = 5;
@@ -48,6 +49,8 @@ export interface InboundDeps {
   processDelayMs?: number;
   /** Messages processed at once (different chats). Default DEFAULT_INBOUND_WORKERS. */
   workers?: number;
+  /** Stores evidence (files, images, links sent in chat): see jobs/collect-evidence.ts. */
+  evidence?: EvidenceCollector;
 }
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -92,6 +95,7 @@ export function createInboundPipeline(deps: InboundDeps) {
     policy: deps.policy,
     calendar: deps.calendar,
     boardUrl: deps.boardUrl,
+    evidence: deps.evidence,
   });
 
   async function toChatMessage(m: InboundMessage): Promise<ChatMessage> {
@@ -104,6 +108,8 @@ export function createInboundPipeline(deps: InboundDeps) {
       mentionsBot: m.mentionsBot,
       messageId: m.messageId,
       parentId: m.parentId,
+      ...(m.attachments ? { attachments: m.attachments } : {}),
+      ...(m.links ? { links: m.links } : {}),
     };
     if (m.parentId) {
       const carried = await remindersOfMessage(deps.db, m.parentId);

@@ -1,10 +1,12 @@
-// The ledger workbook: 台账, 进展记录, 操作记录. Chinese headers, frozen header row with a filter,
+// The ledger workbook: 台账, 进展记录, 操作记录, 佐证材料. Chinese headers, frozen header row with a filter,
 // column widths that fit their contents, days and instants as real Excel dates.
 import type ExcelJS from 'exceljs';
 import type { StatusLight } from '../schedule/status.ts';
 import {
   AUDIT_COLUMNS,
   AUDIT_SHEET,
+  EVIDENCE_COLUMNS,
+  EVIDENCE_SHEET,
   HISTORY_COLUMNS,
   HISTORY_SHEET,
   LEDGER_COLUMNS,
@@ -92,5 +94,6 @@ export async function ledgerXlsx(book: LedgerBook): Promise<Buffer> {
   });
   addSheet(wb, HISTORY_SHEET, HISTORY_COLUMNS, book.history, book.tz);
   addSheet(wb, AUDIT_SHEET, AUDIT_COLUMNS, book.audit, book.tz);
+  addSheet(wb, EVIDENCE_SHEET, EVIDENCE_COLUMNS, book.evidence ?? [], book.tz);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

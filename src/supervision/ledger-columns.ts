@@ -2,6 +2,7 @@
 // so both say the same thing in the same order.
 import { inZone } from '../clock.ts';
 import type { LedgerRow } from './ledger.ts';
+import type { EvidenceRecord } from '../store/evidence-repo.ts';
 import { ROLE_WORD, STATUS_WORD } from './status-words.ts';
 
 /** day: a calendar day (YYYY-MM-DD); instant: a moment, shown in the configured zone. */
@@ -20,6 +21,7 @@ const VIA_WORD: Record<string, string> = { command: '群内命令', card: '卡�
 export const LEDGER_SHEET = '台账';
 export const HISTORY_SHEET = '进展记录';
 export const AUDIT_SHEET = '操作记录';
+export const EVIDENCE_SHEET = '佐证材料';
 
 export const LEDGER_COLUMNS: Column<LedgerRow>[] = [
   { header: '任务编号', kind: 'int', get: (r) => r.number },
@@ -36,6 +38,7 @@ export const LEDGER_COLUMNS: Column<LedgerRow>[] = [
   { header: '报送时间', kind: 'instant', get: (r) => r.latestAt },
   { header: '已发提醒(次)', kind: 'int', get: (r) => r.remindersSent },
   { header: '延期情况', kind: 'wrap', get: (r) => r.extension },
+  { header: '佐证材料(件)', kind: 'int', get: (r) => r.evidenceCount },
 ];
 
 /** A progress report, or an extension request or decision (status and via then say which, in words). */
@@ -87,11 +90,29 @@ export const AUDIT_COLUMNS: Column<AuditRow>[] = [
   { header: '来源', kind: 'text', get: (r) => r.source },
 ];
 
+const EVIDENCE_KIND_WORD: Record<string, string> = { file: '文件', image: '图片', link: '链接' };
+
+/** Every piece of evidence: the files by name, size and sha256 (`evidence get ID` returns them), links by address. */
+export const EVIDENCE_COLUMNS: Column<EvidenceRecord>[] = [
+  { header: '编号', kind: 'int', get: (r) => r.id },
+  { header: '任务编号', kind: 'int', get: (r) => r.taskNumber },
+  { header: '单位', kind: 'text', get: (r) => r.unitName },
+  { header: '名称', kind: 'wrap', get: (r) => r.name },
+  { header: '类型', kind: 'text', get: (r) => `${EVIDENCE_KIND_WORD[r.kind] ?? r.kind}${r.contentType ? ` ${r.contentType}` : ''}` },
+  { header: '大小(字节)', kind: 'int', get: (r) => r.size },
+  { header: 'SHA-256', kind: 'text', get: (r) => r.sha256 ?? '' },
+  { header: '链接', kind: 'text', get: (r) => r.url ?? '' },
+  { header: '报送人', kind: 'text', get: (r) => r.reporterName || r.reporterId },
+  { header: '报送时间', kind: 'instant', get: (r) => r.at },
+];
+
 /** The workbook's content, ready for either writer. */
 export interface LedgerBook {
   rows: LedgerRow[];
   history: HistoryRow[];
   audit: AuditRow[];
+  /** The 佐证材料 sheet. */
+  evidence?: EvidenceRecord[];
   tz: string;
 }
 

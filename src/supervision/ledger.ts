@@ -27,6 +27,8 @@ export interface LedgerRow {
   latestBy: string | null;
   latestAt: Date | null;
   remindersSent: number;
+  /** Evidence (files, images, links) the unit has on record for the task. */
+  evidenceCount: number;
 }
 
 export interface LedgerFilter {
@@ -47,6 +49,8 @@ export interface LedgerInput {
   officeUnit?: string;
   /** Extension requests: shown per occurrence. */
   extensions?: ExtensionRecord[];
+  /** Evidence on record (task and unit of each); counted per task × unit. */
+  evidence?: Array<{ taskNumber: number; unitName: string }>;
 }
 
 export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): LedgerRow[] {
@@ -62,6 +66,8 @@ export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): Ledge
     const k = occurrenceKey(e.unitName, e.taskNumber, e.milestoneKey, e.occurrence);
     requests.set(k, [...(requests.get(k) ?? []), e]);
   }
+  const evidence = new Map<string, number>();
+  for (const e of input.evidence ?? []) evidence.set(`${e.taskNumber}|${e.unitName}`, (evidence.get(`${e.taskNumber}|${e.unitName}`) ?? 0) + 1);
   const rows: LedgerRow[] = [];
   for (const ts of input.statuses) {
     const task = tasks.get(ts.taskNumber);
@@ -90,6 +96,7 @@ export function ledgerRows(input: LedgerInput, filter: LedgerFilter = {}): Ledge
           latestBy: last ? last.reporterName || last.reporterId : null,
           latestAt: last?.at ?? null,
           remindersSent: countSent(input.sent, ts.taskNumber, u.unitName, o.milestoneKey, o.occurrence, continuous, input.tz),
+          evidenceCount: evidence.get(`${ts.taskNumber}|${u.unitName}`) ?? 0,
         });
       }
     }

@@ -89,8 +89,45 @@ describe('toInboundMessage', () => {
     expect(toInboundMessage(flattenEnvelope(self), FAKE_BOT_OPEN_ID)).toEqual({ ignored: 'message from the bot itself' });
   });
 
-  it('ignores non-text message types with a reason', () => {
-    expect(toInboundMessage(flat('im.message.receive_v1.image'), FAKE_BOT_OPEN_ID)).toEqual({ ignored: 'unsupported message type: image' });
+  it('ignores message types that carry neither words nor evidence, with a reason', () => {
+    const sticker = flat('im.message.receive_v1.image');
+    Object.assign(sticker.message as object, { message_type: 'sticker', content: JSON.stringify({ file_key: 'file_v3_x' }) });
+    expect(toInboundMessage(sticker, FAKE_BOT_OPEN_ID)).toEqual({ ignored: 'unsupported message type: sticker' });
+    const noKey = flat('im.message.receive_v1.image');
+    Object.assign(noKey.message as object, { content: '{}' });
+    expect(toInboundMessage(noKey, FAKE_BOT_OPEN_ID)).toEqual({ ignored: 'image message without image_key' });
+  });
+
+  it('an image message: no text, no mention, the image as an attachment', () => {
+    const m = expectMessage(toInboundMessage(flat('im.message.receive_v1.image'), FAKE_BOT_OPEN_ID));
+    expect(m).toMatchObject({ chatType: 'p2p', text: '', mentionsBot: false, attachments: [{ kind: 'image', key: 'img_v3_00000000-0000-0000-0000-000000000000' }] });
+    expect(m.links).toBeUndefined();
+  });
+
+  it('a file sent in reply to a reminder: the file (with its name) and the replied-to message', () => {
+    const m = expectMessage(toInboundMessage(flat('im.message.receive_v1.file-reply'), FAKE_BOT_OPEN_ID));
+    expect(m).toMatchObject({
+      chatType: 'group',
+      text: '',
+      mentionsBot: false,
+      parentId: 'om_00000000000000000000000000000r01',
+      attachments: [{ kind: 'file', key: 'file_v3_00000000-0000-0000-0000-000000000f01', name: '法治政府建设报告.pdf' }],
+    });
+  });
+
+  it('a post: its words are the report, its img/media elements attachments, its links kept', () => {
+    const m = expectMessage(toInboundMessage(flat('im.message.receive_v1.post-attachments'), FAKE_BOT_OPEN_ID));
+    expect(m.text).toBe('进度 68 已完成 报告已报区委，见公开页面');
+    expect(m.mentionsBot).toBe(true);
+    expect(m.attachments).toEqual([
+      { kind: 'image', key: 'img_v3_00000000-0000-0000-0000-000000000i01' },
+      { kind: 'file', key: 'file_v3_00000000-0000-0000-0000-000000000v01' },
+    ]);
+    expect(m.links).toEqual(['https://www.jinan.gov.cn/zfxxgk/2027/report.html']);
+  });
+
+  it('a text message has no attachments field', () => {
+    expect(expectMessage(toInboundMessage(flat('im.message.receive_v1.group-mention'), FAKE_BOT_OPEN_ID)).attachments).toBeUndefined();
   });
 
   it('ignores malformed events with the failing field', () => {

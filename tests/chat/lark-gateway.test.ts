@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLarkGateway, fileTypeFor, type RealLarkGateway } from '../../src/chat/lark-gateway.ts';
+import { createLarkGateway, fileNameOfDisposition, fileTypeFor, type RealLarkGateway } from '../../src/chat/lark-gateway.ts';
 import { createUserNames } from '../../src/chat/user-names.ts';
 import { LarkApiError } from '../../src/errors.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -170,5 +170,37 @@ describe('reporter names from the contact API', () => {
     fake.setUserName('ou_nobody', '李四');
     t += 3600_001;
     expect(await names('ou_nobody')).toBe('李四');
+  });
+});
+
+describe('downloadResource (im.v1.messageResource.get) against the fake Lark', () => {
+  const read = async (s: NodeJS.ReadableStream) => {
+    const chunks: Buffer[] = [];
+    for await (const c of s) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  };
+
+  it('streams the bytes with content-type, content-length and the (Chinese) file name', async () => {
+    const data = Buffer.from('%PDF-1.7 report');
+    fake.setResource('om_1', 'file_v3_a', { type: 'file', data, fileName: '法治 报告.pdf', contentType: 'application/pdf' });
+    const r = await gw.downloadResource('om_1', 'file_v3_a', 'file');
+    expect({ contentType: r.contentType, contentLength: r.contentLength, fileName: r.fileName }).toEqual({ contentType: 'application/pdf', contentLength: data.length, fileName: '法治 报告.pdf' });
+    expect((await read(r.stream)).equals(data)).toBe(true);
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'GET', path: '/open-apis/im/v1/messages/om_1/resources/file_v3_a', status: 200 });
+  });
+
+  it('a key not in the message, or the wrong type, is a LarkApiError with the platform code', async () => {
+    fake.setResource('om_1', 'img_v3_a', { type: 'image', data: Buffer.from([0x89, 0x50, 0x4e, 0x47]) });
+    expect(await failure(gw.downloadResource('om_1', 'img_v3_missing', 'image'))).toMatchObject({ code: 234003, httpStatus: 400 });
+    expect(await failure(gw.downloadResource('om_1', 'img_v3_a', 'file'))).toMatchObject({ code: 234001, httpStatus: 400 });
+    fake.failNext(1, '500', { path: /resources/ });
+    expect(await failure(gw.downloadResource('om_1', 'img_v3_a', 'image'))).toMatchObject({ httpStatus: 500, method: 'im.v1.messageResource.get' });
+  });
+
+  it('reads file names from either form of content-disposition', () => {
+    expect(fileNameOfDisposition(`attachment; filename="%E6%8A%A5%E5%91%8A.pdf"; filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf`)).toBe('报告.pdf');
+    expect(fileNameOfDisposition('attachment; filename="plan.docx"')).toBe('plan.docx');
+    expect(fileNameOfDisposition('inline')).toBeUndefined();
+    expect(fileNameOfDisposition(undefined)).toBeUndefined();
   });
 });

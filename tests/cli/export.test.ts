@@ -49,10 +49,10 @@ describe('export', () => {
   it('writes the workbook and says how many rows', async () => {
     const file = path.join(w.dir, 'ledger.xlsx');
     const r = await cli('--format', 'xlsx', '--out', file);
-    expect(r).toEqual({ code: 0, out: [`${file}: 20 rows + 进展记录 + 操作记录`], err: [] });
+    expect(r).toEqual({ code: 0, out: [`${file}: 20 rows + 进展记录 + 操作记录 + 佐证材料`], err: [] });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['台账', '进展记录', '操作记录']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['台账', '进展记录', '操作记录', '佐证材料']);
   });
 
   it('writes a filtered csv', async () => {

@@ -94,6 +94,16 @@ export interface FileRecord {
   at: number;
 }
 
+/** A resource of a message (an image or a file the user sent), served by GET /im/v1/messages/:id/resources/:key. */
+export interface FakeResource {
+  data: Buffer;
+  /** image_key resources answer only ?type=image, file_key ones only ?type=file. */
+  type: 'image' | 'file';
+  contentType?: string;
+  /** Sent in content-disposition (files). */
+  fileName?: string;
+}
+
 export interface AckPayload {
   code: number;
   /** The handler's return value, decoded from the base64 `data` of the ack. */
@@ -131,6 +141,15 @@ export interface FakeLark {
   setLoggedInUser(user: { openId: string; name: string } | null): void;
   /** Login codes issued by the authorize page, and the token requests made with them. */
   oauth: { authorizations: Array<{ clientId: string; redirectUri: string; state: string; code: string }>; tokenRequests: Array<{ code: string; ok: boolean }> };
+  /** Serve a message's resource (the bytes of an image or file the user sent). */
+  setResource(messageId: string, key: string, resource: FakeResource): void;
+  /**
+   * The next `n` resource downloads send the headers (full content-length) and `afterBytes` bytes,
+   * then drop the connection: a download cut mid-way.
+   */
+  cutResourceNext(n: number, afterBytes: number): void;
+  /** Resource downloads answered in full. */
+  resourcesServed: Array<{ messageId: string; key: string; type: string; bytes: number }>;
   /** Names the contact API returns (also taken from setChatMembers). */
   setUserName(openId: string, name: string): void;
   /** The largest number of matching requests seen in any window of windowMs, and whose (app id or chat id). */
@@ -199,6 +218,8 @@ class HttpAnswer {
     readonly status: number,
     readonly body: unknown,
     readonly headers: Record<string, string> = {},
+    /** Binary answers: send only this many bytes of the body, then drop the connection. */
+    readonly cutAfter?: number,
   ) {}
 }
 
@@ -216,6 +237,8 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
   const messages = new Map<string, { chatId: string | undefined; msgType: string }>();
   const members = new Map<string, Array<{ openId: string; name?: string }>>();
   const userNames = new Map<string, string>();
+  const resources = new Map<string, FakeResource>(); // messageId\0key -> resource
+  const cuts: number[] = [];
   let loggedIn: { openId: string; name: string } | null = null;
   const codes = new Map<string, { openId: string; name: string; appId: string; redirectUri: string; at: number; used: boolean }>();
   const userTokens = new Map<string, { openId: string; name: string }>();
@@ -256,6 +279,13 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
       members.set(chatId, list);
       for (const x of list) if (x.name) userNames.set(x.openId, x.name);
     },
+    setResource(messageId, key, resource) {
+      resources.set(`${messageId}\0${key}`, resource);
+    },
+    cutResourceNext(n, afterBytes) {
+      for (let i = 0; i < n; i++) cuts.push(afterBytes);
+    },
+    resourcesServed: [],
     setUserName(openId, name) {
       userNames.set(openId, name);
     },
@@ -600,6 +630,25 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
       fake.files.push({ fileKey, fileType, fileName, data: file.data, at: now() });
       return { answer: ok({ file_key: fileKey }), record };
     }
+    m = path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/);
+    if (method === 'GET' && m) {
+      const [messageId, key] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+      const type = url.searchParams.get('type');
+      if (type !== 'image' && type !== 'file') return { answer: bad(234001, 'Invalid request param: type'), record };
+      const r = resources.get(`${messageId}\0${key}`);
+      // Lark: the key must belong to the message (234003) and the type must be the resource's (234001).
+      if (!r) return { answer: bad(234003, 'File not in msg.'), record };
+      if (r.type !== type) return { answer: bad(234001, 'Invalid request param: type does not match the resource'), record };
+      const headers: Record<string, string> = {
+        'content-type': r.contentType ?? (type === 'image' ? 'image/png' : 'application/octet-stream'),
+        'content-length': String(r.data.length),
+        'x-tt-logid': logId(),
+      };
+      if (r.fileName) headers['content-disposition'] = `attachment; filename="${encodeURIComponent(r.fileName)}"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`;
+      const cut = cuts.shift();
+      if (cut === undefined) fake.resourcesServed.push({ messageId, key, type, bytes: r.data.length });
+      return { answer: new HttpAnswer(200, r.data, headers, cut), record };
+    }
     m = path.match(/^\/open-apis\/contact\/v3\/users\/([^/]+)$/);
     if (method === 'GET' && m) {
       const name = userNames.get(decodeURIComponent(m[1]));
@@ -655,6 +704,12 @@ export async function startFakeLark(opts: FakeLarkOptions = {}): Promise<FakeLar
         fake.requests.push({ ...record, status: answer.status, code });
       }
       if (res.destroyed) return;
+      if (Buffer.isBuffer(answer.body)) {
+        res.writeHead(answer.status, answer.headers);
+        if (answer.cutAfter === undefined) res.end(answer.body);
+        else res.write(answer.body.subarray(0, answer.cutAfter), () => setImmediate(() => res.socket?.destroy()));
+        return;
+      }
       const isJson = typeof answer.body !== 'string';
       res.writeHead(answer.status, { 'content-type': isJson ? 'application/json; charset=utf-8' : 'text/plain', ...answer.headers });
       res.end(isJson ? JSON.stringify(answer.body) : (answer.body as string));

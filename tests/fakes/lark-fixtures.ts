@@ -11,6 +11,8 @@ export type LarkFixtureName =
   | 'im.message.receive_v1.reply'
   | 'im.message.receive_v1.post'
   | 'im.message.receive_v1.image'
+  | 'im.message.receive_v1.file-reply'
+  | 'im.message.receive_v1.post-attachments'
   | 'card.action.trigger.form'
   | 'im.chat.member.bot.added_v1';
 

@@ -76,7 +76,7 @@ describe('导出 / export', () => {
     expect(reply.caption).toBe('督办台账：20 行，另附进展记录、操作记录两张表。');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(reply.data as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['台账', '进展记录', '操作记录']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['台账', '进展记录', '操作记录', '佐证材料']);
   });
 
   it('refuses outside the office chat', async () => {

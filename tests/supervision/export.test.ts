@@ -14,7 +14,7 @@ afterAll(async () => {
   await w?.close();
 });
 
-const HEADERS = ['任务编号', '章节', '任务内容', '责任单位', '角色', '时间节点', '截止日期', '状态', '最新进展', '进度(%)', '报送人', '报送时间', '已发提醒(次)', '延期情况'];
+const HEADERS = ['任务编号', '章节', '任务内容', '责任单位', '角色', '时间节点', '截止日期', '状态', '最新进展', '进度(%)', '报送人', '报送时间', '已发提醒(次)', '延期情况', '佐证材料(件)'];
 
 async function workbook(opts: Parameters<typeof exportLedger>[1] = { format: 'xlsx' }) {
   const r = await exportLedger(w.deps, opts, LEDGER_NOW);
@@ -35,7 +35,7 @@ describe('xlsx', () => {
   it('has the three sheets, Chinese headers, a frozen header row and one row per task × unit × occurrence', async () => {
     const { r, wb } = await workbook();
     expect(r.fileName).toBe('督办台账-2026-03-05.xlsx');
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['台账', '进展记录', '操作记录']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['台账', '进展记录', '操作记录', '佐证材料']);
     const ledger = wb.getWorksheet('台账')!;
     expect((ledger.getRow(1).values as unknown[]).slice(1)).toEqual(HEADERS);
     expect(ledger.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });

@@ -19,7 +19,28 @@ export interface TaskDetail extends Pick<TaskRecord, 'number' | 'chapter' | 'sec
     latest?: LatestLine;
     /** The unit's extension requests on this task, in order. */
     extensions?: { id: number; fromDue: string; newDue: string; status: 'pending' | 'approved' | 'refused' }[];
+    evidence?: EvidenceLine[];
   }[];
+}
+
+/** One piece of a unit's evidence as the card lists it. */
+export interface EvidenceLine {
+  id: number;
+  name: string;
+  /** "1.2 MB"; null for links. */
+  size: string | null;
+  who: string;
+  /** 'YYYY-MM-DD HH:mm' in the zone. */
+  when: string;
+}
+
+/** Evidence shown per unit in the card; the rest is counted (the CLI lists all). */
+const EVIDENCE_SHOWN = 3;
+
+function evidenceText(c: ReturnType<typeof copy>, ev: EvidenceLine[] | undefined): string {
+  if (!ev?.length) return '';
+  const shown = ev.slice(-EVIDENCE_SHOWN).map((e) => `• ${escapeMd(c.evidenceLine(e))}`);
+  return `\n📎 **${c.evidenceLabel}**${c.paren(String(ev.length))}\n${shown.join('\n')}${ev.length > EVIDENCE_SHOWN ? `\n${c.evidenceMore(ev.length - EVIDENCE_SHOWN)}` : ''}`;
 }
 
 export function taskDetailCard(t: TaskDetail, lang: Lang): Record<string, unknown> {
@@ -48,7 +69,7 @@ export function taskDetailCard(t: TaskDetail, lang: Lang): Record<string, unknow
     n.extendedTo ? `${n.extendedTo}${c.paren(`${c.dueMoved(n.occurrence, n.extendedTo)}${c.clauseSep}${c.daysLeft(n.daysLeft)}`)}` : `${n.occurrence}${c.paren(c.daysLeft(n.daysLeft))}`;
   const requests = (u: TaskDetail['units'][number]) =>
     (u.extensions ?? []).map((e) => `\n${c.extensionLine(e.id, e.fromDue, e.newDue, c.extensionStatus[e.status])}`).join('');
-  const blocks = t.units.map((u) => [md(`${c.light[u.light]} **${escapeMd(u.name)}**${u.next ? ` · ${due(u.next)}` : ''}\n${latestText(c, u.latest)}${requests(u)}`)]);
+  const blocks = t.units.map((u) => [md(`${c.light[u.light]} **${escapeMd(u.name)}**${u.next ? ` · ${due(u.next)}` : ''}\n${latestText(c, u.latest)}${requests(u)}${evidenceText(c, u.evidence)}`)]);
   const template = t.retired ? 'grey' : lightTemplate(t.units.map((u) => u.light));
   return fitBlocks((els) => makeCard(title, template, els, subtitle), head, blocks, (shown) =>
     shown < t.units.length ? [md(c.moreUnits(t.units.length - shown))] : null,

@@ -9,6 +9,7 @@ import { text, type Command, type CommandContext, type Lang, type QuotedReminder
 import { parseProgressWords, startsWithStatus, type ProgressWords } from './progress-words.ts';
 import { isAdmin, loadWorld, roleOf, speakerUnits, viewOf } from './scope.ts';
 import { unknownTask } from './task.ts';
+import { evidenceFor, hasEvidence } from './evidence.ts';
 
 export interface ReportRequest {
   taskNumber: number;
@@ -73,7 +74,9 @@ export async function reportProgress(ctx: CommandContext, req: ReportRequest): P
   }
 
   const parsed = parseProgressWords(words);
-  if (!parsed.ok) return text(wordsError(c, task.number, parsed));
+  // `进度 68` with only a file attached: evidence, no report.
+  const evidenceOnly = !parsed.ok && parsed.reason === 'empty' && hasEvidence(ctx, words);
+  if (!parsed.ok && !evidenceOnly) return text(wordsError(c, task.number, parsed));
 
   const mine = await speakerUnits(ctx, msg);
   let unit: UnitRecord;
@@ -100,6 +103,7 @@ export async function reportProgress(ctx: CommandContext, req: ReportRequest): P
       occurrence = open.due;
     }
   }
+  if (!parsed.ok) return text((await evidenceFor(ctx, req.lang, task.number, unit.name, words)).join('\n'));
   await createProgressRepo(ctx.db).record({
     taskNumber: task.number,
     unitName: unit.name,
@@ -117,7 +121,10 @@ export async function reportProgress(ctx: CommandContext, req: ReportRequest): P
     occurrence,
     at: ctx.now,
   });
-  return text(c.recorded(task.number, unit.name, parsed.status, parsed.percent, parsed.text, occurrence));
+  // The report stands first; the message's files and links back it (a failed download throws, and the
+  // retry records the report once, by its dedupe key, and fetches what is missing).
+  const evidence = await evidenceFor(ctx, req.lang, task.number, unit.name, parsed.text);
+  return text([c.recorded(task.number, unit.name, parsed.status, parsed.percent, parsed.text, occurrence), ...evidence].join('\n'));
 }
 
 export const progressCommand: Command<{ lang: Lang; number: number | null; words: string }> = {

@@ -8,6 +8,9 @@ import { diffDays } from '../../schedule/day-math.ts';
 import { card, text, type Command, type CommandContext, type Lang, type Reply } from './types.ts';
 import { langOfKeyword, latestLine } from './lines.ts';
 import { loadWorld, outsiderView, viewOf } from './scope.ts';
+import { createEvidenceRepo } from '../../store/evidence-repo.ts';
+import { formatSize } from '../../evidence/rules.ts';
+import { inZone } from '../../clock.ts';
 
 /** The "no such task" answer, shared by every command that takes a task number. */
 export async function unknownTask(ctx: CommandContext, n: number, lang: Lang): Promise<Reply> {
@@ -30,6 +33,7 @@ export const taskCommand: Command<{ lang: Lang; number: number | null }> = {
     const task = await createRegistryRepo(ctx.db).getTask(number);
     if (!task) return unknownTask(ctx, number, lang);
     const world = await loadWorld(ctx);
+    const evidence = await createEvidenceRepo(ctx.db).list({ taskNumber: number });
     // The units the plan names (a collective as one), then the others that reported (members, or units
     // no longer on the task).
     const named = new Set(task.units.map((u) => u.name));
@@ -40,12 +44,16 @@ export const taskCommand: Command<{ lang: Lang; number: number | null }> = {
       const extensions = world.extensions
         .filter((e) => e.taskNumber === task.number && e.unitName === name)
         .map((e) => ({ id: e.id, fromDue: e.fromDue, newDue: e.newDue, status: e.status }));
+      const ev = evidence
+        .filter((e) => e.unitName === name)
+        .map((e) => ({ id: e.id, name: e.name, size: e.kind === 'link' ? null : formatSize(e.size ?? 0), who: e.reporterName || e.reporterId, when: inZone(e.at, ctx.tz).format('YYYY-MM-DD HH:mm') }));
       return {
         name,
         light: v.light,
         next: o && { occurrence: o.due, daysLeft: o.daysLeft, ...(o.extendedTo ? { extendedTo: o.extendedTo } : {}) },
         latest: latestLine(v.latest, ctx.tz),
         ...(extensions.length ? { extensions } : {}),
+        ...(ev.length ? { evidence: ev } : {}),
       };
     });
     const detail: TaskDetail = {

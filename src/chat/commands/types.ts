@@ -3,6 +3,8 @@ import type { Db } from '../../store/db.ts';
 import type { Card } from '../gateway.ts';
 import type { ReminderPolicy } from '../../schedule/policy.ts';
 import type { WorkCalendar } from '../../schedule/calendar.ts';
+import type { Attachment } from '../../evidence/attachment.ts';
+import type { EvidenceCollector } from '../../evidence/outcome.ts';
 
 export type Lang = 'zh' | 'en';
 
@@ -34,6 +36,10 @@ export interface ChatMessage {
   quotedReminder?: QuotedReminder;
   /** The items of a reminder card that listed several: a reply must say which task it is about. */
   quotedReminders?: QuotedReminder[];
+  /** Images and files the message carries (evidence). */
+  attachments?: Attachment[];
+  /** Link targets of the message's rich-text links (evidence, besides the URLs in its words). */
+  links?: string[];
 }
 
 export interface ChatContext {
@@ -52,6 +58,8 @@ export interface ChatContext {
   calendar?: WorkCalendar;
   /** The board's public base URL: the office's answers link to it (a button that opens /board). */
   boardUrl?: string;
+  /** Stores a message's evidence for a task and unit; absent where evidence is not taken (then it is not recorded). */
+  evidence?: EvidenceCollector;
 }
 
 export interface CommandContext extends ChatContext {

@@ -39,6 +39,6 @@ export async function exportCommand(ctx: CliContext, args: ParsedArgs): Promise<
   } catch (e) {
     throw new AppError('io', `export: cannot write ${f.out}: ${(e as Error).message}`);
   }
-  ctx.io.out(`${f.out}: ${result.rows} rows${result.unit ? ` (${result.unit})` : ''}${f.format === 'xlsx' ? ' + 进展记录 + 操作记录' : ''}`);
+  ctx.io.out(`${f.out}: ${result.rows} rows${result.unit ? ` (${result.unit})` : ''}${f.format === 'xlsx' ? ' + 进展记录 + 操作记录 + 佐证材料' : ''}`);
   return 0;
 }

@@ -14,6 +14,8 @@ import { createReminderRepo } from '../../store/reminder-repo.ts';
 import { describeMilestone } from '../../registry/describe-milestone.ts';
 import type { ParsedPlan, TaskRecord } from '../../registry/types.ts';
 import type { Db } from '../../store/db.ts';
+import { createEvidenceRepo } from '../../store/evidence-repo.ts';
+import { evidenceLine } from './evidence.ts';
 
 /** The contract's --dry-run --json shape. */
 export function planToJson(plan: ParsedPlan) {
@@ -118,8 +120,9 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
       const progress = await createProgressRepo(db).list({ taskNumber: n });
       const reminders = await remindersOfTask(db, n);
       const extensions = await createExtensionRepo(db).list({ taskNumber: n });
+      const evidence = await createEvidenceRepo(db).list({ taskNumber: n });
       if (f.json) {
-        ctx.io.out(JSON.stringify({ ...task, progress, reminders, extensions }, null, 2));
+        ctx.io.out(JSON.stringify({ ...task, progress, reminders, extensions, evidence }, null, 2));
         return 0;
       }
       ctx.io.out(`任务 ${task.number}${task.retired ? ' (已退出方案 retired)' : ''}  ${task.chapter}${task.section ? ` / ${task.section}` : ''}`);
@@ -141,6 +144,15 @@ export async function registryCommand(ctx: CliContext, args: ParsedArgs): Promis
         ctx.io.out(
           `  #${e.id}  ${e.createdAt.toISOString()}  ${e.unitName}  ${e.fromDue} → ${e.newDue}${e.fromDue !== e.occurrence ? ` (原定 ${e.occurrence})` : ''}  ${e.status}  原因: ${e.reason}  — ${e.requesterName ?? e.requesterId}${decided}`,
         );
+      }
+      // Each unit's evidence (佐证材料), units in the task's order.
+      ctx.io.out(evidence.length ? `佐证材料 evidence (${evidence.length}):` : '佐证材料: 暂无 (no evidence)');
+      const order = [...task.units.map((u) => u.name), ...new Set(evidence.map((e) => e.unitName))];
+      for (const unit of [...new Set(order)]) {
+        const mine = evidence.filter((e) => e.unitName === unit);
+        if (!mine.length) continue;
+        ctx.io.out(`  ${unit} (${mine.length}):`);
+        for (const e of mine) ctx.io.out(`    ${evidenceLine(e, ctx.config.tz)}`);
       }
       ctx.io.out(reminders.length ? `提醒记录 reminders (${reminders.length}):` : '提醒记录: 暂无 (no reminders yet)');
       for (const r of reminders) {
