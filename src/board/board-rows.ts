@@ -94,9 +94,9 @@ function latestOf(index: Map<string, ProgressRecord>, task: number, reporters: s
     : null;
 }
 
-/** Open occurrences' due days (not done), earliest first. */
+/** Open occurrences' deadlines in force (not done; an approved extension's new day), earliest first. */
 function openDues(u: UnitTaskStatus): string[] {
-  return u.occurrences.filter((o) => o.status !== 'done').map((o) => o.occurrence).sort();
+  return u.occurrences.filter((o) => o.status !== 'done').map((o) => o.extendedTo ?? o.occurrence).sort();
 }
 
 export interface FullRow extends BoardRow {
