@@ -43,7 +43,7 @@ export async function extensionCardOf(ctx: Pick<ChatContext, 'db' | 'tz'>, e: Ex
 export async function decideExtension(ctx: ChatContext, action: CardAction): Promise<CardActionResult> {
   const c = copy('zh');
   const parsed = ExtensionActionValueSchema.safeParse(action.value);
-  const comment = CommentSchema.safeParse(action.formValue?.comment ?? action.formValue?.[`comment_${String(action.value.id)}`]);
+  const comment = CommentSchema.safeParse(action.formValue?.comment);
   if (!parsed.success || !comment.success) return { toast: { type: 'error', content: c.toastBad } };
   const { id, decision } = parsed.data;
 

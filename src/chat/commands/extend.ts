@@ -13,7 +13,6 @@ import { copy, type Copy } from '../copy.ts';
 import { extensionCard } from '../cards/extension-card.ts';
 import { text, type ChatContext, type Command, type CommandContext, type Lang, type Reply } from './types.ts';
 import { loadWorld, roleOf, viewOf } from './scope.ts';
-import { unknownTask } from './task.ts';
 
 /** The outbox key of the office's card for a request: queued once, however often the message is processed. */
 export const extensionCardKey = (id: number) => `extension:${id}:ask`;
@@ -85,7 +84,7 @@ export async function submitExtension(ctx: ChatContext, ask: ExtensionAsk): Prom
   } else {
     if (ask.mine.length === 0) return no(ask.chatType === 'group' ? c.noUnitGroup : c.noUnitP2p);
     const onTask = ask.mine.filter((u) => roleOf(task, u, world.units));
-    if (onTask.length > 1) return no(c.whichUnit(task.number, onTask.map((u) => u.name)).replace(/进度|progress/, ask.lang === 'en' ? 'extend' : '延期'));
+    if (onTask.length > 1) return no(c.extendWhichUnit(task.number, onTask.map((u) => u.name)));
     unit = onTask[0];
   }
   const view = unit && viewOf(world, task, unit.name);
@@ -141,8 +140,6 @@ async function requestExtension(ctx: CommandContext, { lang, number, rest }: Ext
   const quoted = msg.quotedReminder && (number === null || msg.quotedReminder.taskNumber === number) ? msg.quotedReminder : undefined;
   const taskNumber = number ?? quoted?.taskNumber;
   if (taskNumber === undefined) return text(c.extendUsage);
-  const task = await createRegistryRepo(ctx.db).getTask(taskNumber);
-  if (!task) return unknownTask(ctx, taskNumber, lang);
 
   // [unit] date reason…
   let tokens = rest.trim().split(/\s+/).filter(Boolean);

@@ -98,6 +98,13 @@ describe('延期 / extend: asking', () => {
     expect(shown(await f.say('延期 5 2026-03-20 原因', { chatType: 'p2p', chatId: 'oc_p2p_wang', senderOpenId: 'ou_wang' }))).toContain('已提交延期申请 #1');
   });
 
+  it('a chat that speaks for several units on the task is asked which', async () => {
+    expect(shown(await f.say('延期 68 2026-04-20 原因', { chatId: 'oc_towns' }))).toBe(
+      '这里代表多个单位承担任务 68：城关镇、城南街道。请写明单位，例如 `延期 68 城关镇 2027-03-15 原因`。',
+    );
+    expect(shown(await f.say('延期 68 城南街道 2026-04-20 原因', { chatId: 'oc_towns' }))).toContain('任务 68 · 城南街道 · 现行期限 2026-04-01 → 申请延至 2026-04-20');
+  });
+
   it('not after the plan ends (the policy allowing a long extension)', async () => {
     const policy = { ...DEFAULT_POLICY, extension: { ...DEFAULT_POLICY.extension, maxDays: 366 } };
     const now = new Date('2027-06-20T02:00:00Z');
