@@ -3,6 +3,8 @@
 import type { DbTx } from './db.ts';
 import type { ExtensionRecord, ExtensionStatus } from '../schedule/extensions.ts';
 import { createAuditRepo, type AuditSource } from './audit-repo.ts';
+import { directOf, type Direct } from './direct.ts';
+import { createMetaRepo, META_REGISTRY_VERSION, META_UNITS_VERSION } from './meta-repo.ts';
 
 export interface NewExtension {
   taskNumber: number;
@@ -39,7 +41,63 @@ const isUniqueViolation = (e: unknown) => (e as { code?: unknown } | null)?.code
 
 type Row = Awaited<ReturnType<DbTx['extension']['findMany']>>[number];
 
+// Every chat message reads every request (approved ones move deadlines). Rows are only added, and a
+// decision happens once (pending → decided), so the newest id and the number decided say whether the
+// kept list is still the table; with the registry and units stamps (rows carry task numbers and unit
+// names) that is one cheap direct query per message instead of Prisma's.
+interface ExtensionCache {
+  key: string;
+  rows: readonly ExtensionRecord[];
+}
+const extensionCaches = new WeakMap<Direct, ExtensionCache>();
+
+async function cachedExtensions(db: DbTx, d: Direct): Promise<ExtensionRecord[]> {
+  const meta = createMetaRepo(db);
+  const [[state], registry, units] = await Promise.all([
+    d.all<{ last: number | null; decided: number }>(`SELECT MAX("id") AS "last", COUNT("decidedAt") AS "decided" FROM "Extension"`),
+    meta.stamp(META_REGISTRY_VERSION),
+    meta.stamp(META_UNITS_VERSION),
+  ]);
+  const key = `${Number(state?.last ?? 0)}:${Number(state?.decided ?? 0)}:${registry}:${units}`;
+  const kept = extensionCaches.get(d);
+  if (kept?.key === key) return kept.rows as ExtensionRecord[];
+  const raw = await d.all(
+    `SELECT e.*, t."number" AS "taskNumber", u."name" AS "unitName" FROM "Extension" e
+     JOIN "Task" t ON t."id" = e."taskId" JOIN "Unit" u ON u."id" = e."unitId" ORDER BY e."id"`,
+  );
+  const at = (v: unknown) => (v === null || v === undefined ? null : d.readTime(v));
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const rows = Object.freeze(
+    raw.map(
+      (r): ExtensionRecord =>
+        Object.freeze({
+          id: Number(r.id),
+          taskNumber: Number(r.taskNumber),
+          unitName: String(r.unitName),
+          milestoneKey: String(r.milestoneKey),
+          occurrence: String(r.occurrence),
+          fromDue: String(r.fromDue),
+          newDue: String(r.newDue),
+          reason: String(r.reason),
+          status: r.status as ExtensionStatus,
+          requesterId: String(r.requesterId),
+          requesterName: str(r.requesterName),
+          chatId: str(r.chatId),
+          messageId: str(r.messageId),
+          createdAt: d.readTime(r.createdAt),
+          decidedBy: str(r.decidedBy),
+          decidedByName: str(r.decidedByName),
+          decidedAt: at(r.decidedAt),
+          comment: str(r.comment),
+        }),
+    ),
+  );
+  extensionCaches.set(d, { key, rows });
+  return rows as ExtensionRecord[];
+}
+
 export function createExtensionRepo(db: DbTx) {
+  const direct = directOf(db);
   async function names(rows: Row[]): Promise<ExtensionRecord[]> {
     if (rows.length === 0) return [];
     const [tasks, units] = await Promise.all([
@@ -77,8 +135,9 @@ export function createExtensionRepo(db: DbTx) {
 
   return {
     get,
-    /** Every request, in the order they were made. */
+    /** Every request, in the order they were made. Unfiltered, on a client with the direct path: a kept snapshot (never changed in place). */
     async list(filter: { taskNumber?: number; status?: ExtensionStatus } = {}): Promise<ExtensionRecord[]> {
+      if (direct && filter.taskNumber === undefined && !filter.status) return cachedExtensions(db, direct);
       let taskId: number | undefined;
       if (filter.taskNumber !== undefined) {
         const t = await db.task.findUnique({ where: { number: filter.taskNumber }, select: { id: true } });

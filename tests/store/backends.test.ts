@@ -24,6 +24,7 @@ import { createInboundPipeline } from '../../src/jobs/handle-inbound.ts';
 import { messageEnvelope } from '../integration/helpers.ts';
 import { POSTGRES_URL, createPostgresDatabase } from '../support/postgres.ts';
 import { REGISTRY_FILES } from '../support/test-db.ts';
+import { createExtensionRepo } from '../../src/store/extension-repo.ts';
 
 type Backend = { name: string; open(): Promise<{ db: Db; url: string; close(): Promise<void> }> };
 
@@ -153,5 +154,27 @@ describe.each(backends)('store on $name', (backend) => {
     } finally {
       await second.$disconnect();
     }
+  });
+  it('lists extension requests as they are made and decided, the kept list following each change', async () => {
+    await importRegistry(h.db, 'data/plan.txt', REGISTRY_FILES, { now: NOW, tz: TZ, actor: 't' });
+    const repo = createExtensionRepo(h.db);
+    expect(await repo.list()).toEqual([]);
+    const ask = (unitName: string, key: string) =>
+      repo.request({ taskNumber: 68, unitName, milestoneKey: 'm1', occurrence: '2027-03-01', fromDue: '2027-03-01', newDue: '2027-03-15', reason: '等待数据', requesterId: 'ou_1', via: 'command', dedupeKey: key, at: NOW, source: 'chat' });
+    await ask('区委办', 'msg:om_e1');
+    const first = await repo.list();
+    expect(first).toMatchObject([{ taskNumber: 68, unitName: '区委办', status: 'pending', newDue: '2027-03-15', decidedAt: null, createdAt: NOW }]);
+    // Unchanged table: the same kept list.
+    expect(await repo.list()).toBe(first);
+    await ask('区政府办', 'msg:om_e2');
+    expect((await repo.list()).map((e) => e.unitName)).toEqual(['区委办', '区政府办']);
+    const decidedAt = new Date(NOW.getTime() + 3_600_000);
+    await repo.decide({ id: first[0].id, status: 'approved', decidedBy: 'ou_office', comment: '同意', at: decidedAt, source: 'chat' });
+    expect(await repo.list()).toMatchObject([
+      { unitName: '区委办', status: 'approved', decidedBy: 'ou_office', comment: '同意', decidedAt },
+      { unitName: '区政府办', status: 'pending' },
+    ]);
+    // The filtered (Prisma) path reads the same rows.
+    expect(await repo.list({ taskNumber: 68 })).toEqual(await repo.list());
   });
 });
