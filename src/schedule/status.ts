@@ -6,7 +6,7 @@ import type { WorkCalendar } from './calendar.ts';
 import { liveOccurrences, periodLabelOf, previousQuarter, quarterOf, type Occurrence } from './occurrences.ts';
 import type { ReminderPolicy } from './policy.ts';
 import { memberOfBoundCollective, recipientsOf, unitDirectory, type Recipient } from './recipients.ts';
-import { indexProgress, unitProgress } from './unit-progress.ts';
+import { extendIndex, indexProgress, unitProgress } from './unit-progress.ts';
 import { movedDeadlines, occurrenceKey, type ExtensionRecord } from './extensions.ts';
 
 /** Best first: a unit's status is the worst of its occurrences, a task's the worst of its lead units. */
@@ -89,19 +89,53 @@ const reportDays = new Map<string, WeakMap<ProgressRecord, string>>();
 const daysIn = (tz: string) => reportDays.get(tz) ?? reportDays.set(tz, new WeakMap()).get(tz)!;
 
 // The same reports (the store hands out one array until a report is added) give the same index for
-// any `now` at or after the newest of them: built once per array and zone, not once per message.
-const indexes = new WeakMap<readonly ProgressRecord[], Map<string, { index: ReturnType<typeof indexProgress>; newest: number }>>();
+// any `now` at or after the newest of them: built once per array and zone, not once per message. A new
+// array that is the last one plus reports appended in time order (what the store hands out after a
+// report) extends the last index instead of indexing every report again.
+interface KeptIndex {
+  progress: readonly ProgressRecord[];
+  index: ReturnType<typeof indexProgress>;
+  newest: number;
+}
+const indexes = new WeakMap<readonly ProgressRecord[], Map<string, KeptIndex>>();
+const lastIndex = new Map<string, KeptIndex>();
+
+/** The reports `progress` adds to `kept.progress`, when it only appends (in time order, none after `t`). */
+function appended(progress: readonly ProgressRecord[], kept: KeptIndex, t: number): readonly ProgressRecord[] | undefined {
+  const base = kept.progress;
+  if (progress.length < base.length) return undefined;
+  for (let i = 0; i < base.length; i++) if (progress[i] !== base[i]) return undefined;
+  let prev = kept.newest;
+  for (let i = base.length; i < progress.length; i++) {
+    const at = progress[i].at.getTime();
+    if (at < prev || at > t) return undefined;
+    prev = at;
+  }
+  return progress.slice(base.length);
+}
+
 function indexOf(progress: ProgressRecord[], now: Date, tz: string): ReturnType<typeof indexProgress> {
   let byZone = indexes.get(progress);
   if (!byZone) indexes.set(progress, (byZone = new Map()));
-  const kept = byZone.get(tz);
-  if (kept && now.getTime() >= kept.newest) return kept.index;
-  const index = indexProgress(progress, now, tz, daysIn(tz));
-  let newest = -Infinity;
-  for (const p of progress) if (p.at.getTime() > newest) newest = p.at.getTime();
-  // Only an index that holds every report is valid later on (a report stamped after `now` is left out).
-  if (now.getTime() >= newest) byZone.set(tz, { index, newest });
-  return index;
+  const hit = byZone.get(tz);
+  const t = now.getTime();
+  if (hit && t >= hit.newest) return hit.index;
+  const last = lastIndex.get(tz);
+  const added = last && t >= last.newest ? appended(progress, last, t) : undefined;
+  let kept: KeptIndex;
+  if (added) {
+    kept = { progress, index: extendIndex(last!.index, added, tz, daysIn(tz)), newest: added.length ? added[added.length - 1].at.getTime() : last!.newest };
+  } else {
+    const index = indexProgress(progress, now, tz, daysIn(tz));
+    let newest = -Infinity;
+    for (const p of progress) if (p.at.getTime() > newest) newest = p.at.getTime();
+    // Only an index that holds every report is valid later on (a report stamped after `now` is left out).
+    if (t < newest) return index;
+    kept = { progress, index, newest };
+  }
+  byZone.set(tz, kept);
+  lastIndex.set(tz, kept);
+  return kept.index;
 }
 
 export function createStatusBoard(input: Omit<StatusInput, 'tasks'>): StatusBoard {

@@ -40,6 +40,29 @@ export function indexProgress(progress: ProgressRecord[], now: Date, tz: string,
   return index;
 }
 
+/**
+ * The index of `base` plus reports appended after it (each at or after the newest indexed one, none after
+ * `now`): a new index sharing every task's list the additions do not touch; `index` itself is unchanged.
+ */
+export function extendIndex(index: ProgressIndex, added: readonly ProgressRecord[], tz: string, days: DayMemo): ProgressIndex {
+  const next: ProgressIndex = new Map(index);
+  const copied = new Set<number>();
+  for (const report of added) {
+    let day = days.get(report);
+    if (day === undefined) days.set(report, (day = dayOf(report.at, tz)));
+    const list = next.get(report.taskNumber);
+    if (!list) {
+      next.set(report.taskNumber, [{ report, day }]);
+      copied.add(report.taskNumber);
+    } else if (copied.has(report.taskNumber)) list.push({ report, day });
+    else {
+      next.set(report.taskNumber, [...list, { report, day }]);
+      copied.add(report.taskNumber);
+    }
+  }
+  return next;
+}
+
 export interface UnitProgress {
   /** Reports by the unit (or the collective it came through), oldest first, none after `now`. */
   reports: DatedReport[];

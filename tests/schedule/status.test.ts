@@ -149,3 +149,37 @@ describe('status board (one unit at a time) and open occurrences', () => {
     expect(roleOn(task68(), '区财政局', dir)).toBeNull();
   });
 });
+
+describe('boards over a growing list of reports', () => {
+  const tasks = [1, 2].map((n) => makeTask({ number: n, milestones: [once('2027-06-30')], lead: ['区司法局', '区财政局'] }));
+  const board = (progress: ProgressRecord[], now = NOW) => createStatusBoard({ progress, policy: DEFAULT_POLICY, calendar, now, tz: TZ, trackFrom: GO_LIVE });
+  const lights = (progress: ProgressRecord[], now = NOW) => {
+    const b = board(progress, now);
+    return tasks.flatMap((t) => ['区司法局', '区财政局'].map((u) => `${t.number}/${u}: ${b.ofUnit(t, u)?.status}`));
+  };
+
+  it('a list the store extended (the last one plus newer reports) reads as a list read afresh', () => {
+    const first = [report('区司法局', 1, 'progress', '2027-06-01')];
+    expect(lights(first)).toEqual(['1/区司法局: on-track', '1/区财政局: on-track', '2/区司法局: on-track', '2/区财政局: on-track']);
+    // The store hands out a new array: the old one plus what was added.
+    const second = [...first, report('区司法局', 1, 'done', '2027-06-05'), report('区财政局', 2, 'blocked', '2027-06-06')];
+    expect(lights(second)).toEqual(['1/区司法局: done', '1/区财政局: on-track', '2/区司法局: on-track', '2/区财政局: yellow']);
+    // The earlier list still reads as it did (its index was not changed in place).
+    expect(lights(first)).toEqual(['1/区司法局: on-track', '1/区财政局: on-track', '2/区司法局: on-track', '2/区财政局: on-track']);
+    const third = [...second, report('区财政局', 2, 'progress', '2027-06-07')];
+    expect(lights(third)).toEqual(lights([...third]));
+    expect(lights(third)[3]).toBe('2/区财政局: on-track');
+  });
+
+  it('a list that is not the last one extended (another order, a report after now) is read afresh', () => {
+    const a = [report('区司法局', 1, 'progress', '2027-06-02')];
+    lights(a);
+    // An earlier report added in front: not an extension.
+    const b = [report('区财政局', 1, 'done', '2027-06-01'), ...a];
+    expect(lights(b)[1]).toBe('1/区财政局: done');
+    // A report after now does not count, and the list is read again once now has passed it.
+    const c = [...b, report('区司法局', 1, 'done', '2027-06-12')];
+    expect(lights(c)[0]).toBe('1/区司法局: on-track');
+    expect(lights(c, instantAt('2027-06-13', '10:00', TZ))[0]).toBe('1/区司法局: done');
+  });
+});
