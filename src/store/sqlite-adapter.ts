@@ -16,16 +16,22 @@ import type { SqliteHandle } from './direct.ts';
 /** How long a statement waits for another process's write lock before SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
-/** A FIFO lock: run() calls go one at a time, in the order they asked. */
+/**
+ * A FIFO lock: run() calls go one at a time, in the order they asked. Each turn starts on a later turn
+ * of the event loop (setImmediate): better-sqlite3 runs statements synchronously, so without that a
+ * message's processing (a chain of statements) would run to its end before any waiting request is read.
+ * This way every statement first lets the requests that arrived be stored and acknowledged (ack first).
+ */
 export function createSerialLock() {
   let tail: Promise<void> = Promise.resolve();
+  const nextTurn = () => new Promise<void>((r) => setImmediate(r));
   return {
     /** Resolves with a release function once every earlier holder has released. */
     acquire(): Promise<() => void> {
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
-      const ready = tail.then(() => release);
-      tail = tail.then(() => held);
+      const ready = tail.then(nextTurn).then(() => release);
+      tail = ready.then(() => held);
       return ready;
     },
     async run<T>(fn: () => Promise<T>): Promise<T> {
