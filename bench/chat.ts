@@ -8,7 +8,9 @@
 //  - steady: STEADY_RATE events a second for STEADY_SECONDS (open loop, sent on schedule whatever the
 //    answers): latency from request to ack and to the reply reaching the fake.
 // On SQLite (one process), and on PostgreSQL with two replicas behind one address (a round-robin
-// proxy), each processing what it received. Lost (never answered) and answered-twice are counted.
+// proxy): two `npm start` processes (the compiled bot, as deployed), each processing what it received.
+// Lost (never answered) and answered-twice are counted.
+import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +23,9 @@ import { createLarkGateway } from '../src/chat/lark-gateway.ts';
 import { startLarkReceiver, type LarkAppConfig, type LarkReceiver } from '../src/chat/lark-receiver.ts';
 import { silentLogger } from '../src/log.ts';
 import { createRegistryRepo } from '../src/store/registry-repo.ts';
+import { openDb, type Db } from '../src/store/db.ts';
+import { freePort } from '../tests/integration/helpers.ts';
+import { startCommand } from './idle-rss.ts';
 import { encryptForLark, FAKE_APP_ID, FAKE_APP_SECRET, FAKE_BOT_OPEN_ID, makeEnvelope } from '../tests/fakes/fake-lark.ts';
 import { startFakeLarkWorker, type RemoteFakeLark } from './fake-lark-worker.ts';
 import { driveLoad, type Driven, type LoadEvent } from './load-worker.ts';
@@ -109,9 +114,9 @@ interface Pipeline {
   close(): Promise<void>;
 }
 
-function configOf(databaseUrl: string, fakeUrl: string): Config {
+function envOf(databaseUrl: string, fakeUrl: string): Record<string, string> {
   const data = (f: string) => path.join(REPO_ROOT, 'data', f);
-  return loadConfig({
+  return {
     DATABASE_URL: databaseUrl,
     LARK_APP_ID: FAKE_APP_ID,
     LARK_APP_SECRET: FAKE_APP_SECRET,
@@ -129,7 +134,40 @@ function configOf(databaseUrl: string, fakeUrl: string): Config {
     DUBAN_RATE_APP_PER_MINUTE: String(CHAT_RATE_LIMITS.appPerMinute),
     DUBAN_RATE_CHAT_PER_SECOND: String(CHAT_RATE_LIMITS.chatPerSecond),
     LOG_LEVEL: 'silent',
+  };
+}
+
+const configOf = (databaseUrl: string, fakeUrl: string): Config => loadConfig(envOf(databaseUrl, fakeUrl));
+
+/** One replica as deployed: `npm start` (compiled JavaScript, package.json's node flags) in its own process. */
+async function startProcessReplica(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const start = startCommand();
+  const child: ChildProcess = spawn(process.execPath, start.args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...start.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => void (err = (err + b.toString('utf8')).slice(-2000)));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const deadline = performance.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`replica exited (${child.exitCode}): ${err}`);
+    if (performance.now() > deadline) throw new Error(`replica not healthy within 60 s: ${err}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    port,
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
 
 async function startReplica(config: Config): Promise<{ app: App; receiver: LarkReceiver }> {
@@ -171,17 +209,17 @@ async function roundRobin(ports: number[]): Promise<{ url: string; close(): Prom
 }
 
 /** The Jin'an plan, one chat bound to each of the first units that lead a task (and such a task for 进度). */
-async function bindGroups(app: App): Promise<{ chatId: string; task: number }[]> {
-  const tasks = await createRegistryRepo(app.db).listTasks();
+async function bindGroups(db: Db): Promise<{ chatId: string; task: number }[]> {
+  const tasks = await createRegistryRepo(db).listTasks();
   const leads = new Map<string, number>();
   for (const t of tasks) for (const u of t.units) if (u.role === 'lead' && !leads.has(u.name)) leads.set(u.name, t.number);
   const groups: { chatId: string; task: number }[] = [];
   for (const [name, task] of [...leads].slice(0, CHAT_GROUPS)) {
     const chatId = `oc_bench_group_${groups.length}`;
-    await app.db.unit.update({ where: { name }, data: { chatId } });
+    await db.unit.update({ where: { name }, data: { chatId } });
     groups.push({ chatId, task });
   }
-  await app.db.meta.update({ where: { key: 'unitsVersion' }, data: { value: `bench-${Date.now()}` } });
+  await db.meta.update({ where: { key: 'unitsVersion' }, data: { value: `bench-${Date.now()}` } });
   return groups;
 }
 
@@ -191,7 +229,7 @@ async function sqlitePipeline(): Promise<Pipeline> {
   const config = configOf(`file:${path.join(tmp.dir, 'chat.db')}`, fake.url);
   const r = await startReplica(config);
   await ensureRegistry(r.app.db, config, systemClock, silentLogger);
-  const groups = await bindGroups(r.app);
+  const groups = await bindGroups(r.app.db);
   return {
     label: 'SQLite, 1 process',
     slug: 'sqlite',
@@ -216,12 +254,14 @@ async function postgresPipeline(adminUrl: string): Promise<Pipeline> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const fake = await startFakeLarkWorker();
-  const config = configOf(url.toString(), fake.url);
-  const a = await startReplica(config);
-  const b = await startReplica(config);
-  await ensureRegistry(a.app.db, config, systemClock, silentLogger);
-  const groups = await bindGroups(a.app);
-  const proxy = await roundRobin([a.receiver.port, b.receiver.port]);
+  const env = envOf(url.toString(), fake.url);
+  // The first imports the plan on its first start; the second starts on the imported registry.
+  const a = await startProcessReplica(env);
+  const b = await startProcessReplica(env);
+  const db = await openDb(url.toString(), { migrate: false });
+  const groups = await bindGroups(db);
+  await db.$disconnect();
+  const proxy = await roundRobin([a.port, b.port]);
   return {
     label: 'PostgreSQL, 2 replicas',
     slug: 'pg2',
@@ -230,10 +270,7 @@ async function postgresPipeline(adminUrl: string): Promise<Pipeline> {
     fake,
     async close() {
       await proxy.close();
-      for (const r of [a, b]) {
-        await r.receiver.close();
-        await r.app.close();
-      }
+      await Promise.all([a.stop(), b.stop()]);
       await fake.close();
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();

@@ -58,7 +58,7 @@ function commOf(pid: number): string {
 }
 
 /** `npm start` as package.json spells it (VAR=value … node args), run without npm (npm's own process would be counted too). */
-function startCommand(): { env: Record<string, string>; args: string[] } {
+export function startCommand(): { env: Record<string, string>; args: string[] } {
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const words = pkg.scripts.start.split(/\s+/);
   const env: Record<string, string> = {};

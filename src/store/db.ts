@@ -10,6 +10,9 @@ export type Db = PrismaClient;
 /** A client or an interactive transaction: repositories accept either. */
 export type DbTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
+/** PostgreSQL connections kept for storing inbound events (see Direct.ingress). */
+export const INGRESS_CONNECTIONS = 2;
+
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
 export async function openDb(databaseUrl: string, opts: { migrate?: boolean } = {}): Promise<Db> {
@@ -23,11 +26,19 @@ export async function openDb(databaseUrl: string, opts: { migrate?: boolean } = 
     ]);
     if (opts.migrate !== false) await migratePostgres(databaseUrl);
     const pool = new pg.Pool({ connectionString: databaseUrl });
+    // Storing an inbound event (the ack waits for it) has connections of its own: it never queues
+    // behind processing for one of the main pool's.
+    const ingressPool = new pg.Pool({ connectionString: databaseUrl, max: INGRESS_CONNECTIONS, allowExitOnIdle: true });
     // Both clients are generated from the same models (scripts/generate-clients.mjs), so their query
     // API is the same; only the provider differs.
     const db = new PgPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;
     await db.$connect();
-    registerDirect(db, createPostgresDirect(pool, pg.types));
+    registerDirect(db, createPostgresDirect(pool, pg.types, ingressPool));
+    const disconnect = db.$disconnect.bind(db);
+    db.$disconnect = async () => {
+      await disconnect();
+      await ingressPool.end();
+    };
     return db;
   }
   if (opts.migrate !== false) migrateSqlite(databaseUrl);

@@ -22,6 +22,11 @@ export interface Direct {
   readTime(v: unknown): Date;
   /** Statements that must commit together; nothing else runs on the connection meanwhile. */
   transaction<T>(fn: (q: DirectQueries) => Promise<T>): Promise<T>;
+  /**
+   * Where inbound events are stored before the ack, when that path has connections of its own
+   * (PostgreSQL: a small pool processing never holds, so an ack never waits for a free connection).
+   */
+  readonly ingress?: DirectQueries;
 }
 
 export type DirectQueries = Pick<Direct, 'all' | 'run'>;
@@ -109,8 +114,8 @@ function numbered(sql: string): string {
 
 type PgTypeParsers = { getTypeParser(oid: number, format?: string): unknown };
 
-/** `pgTypes` is pg's `types` (passed in so that SQLite installs never load pg). */
-export function createPostgresDirect(pool: pg.Pool, pgTypes: PgTypeParsers): Direct {
+/** `pgTypes` is pg's `types` (passed in so that SQLite installs never load pg); `ingressPool` serves Direct.ingress. */
+export function createPostgresDirect(pool: pg.Pool, pgTypes: PgTypeParsers, ingressPool?: pg.Pool): Direct {
   const texts = new Map<string, string>();
   const text = (sql: string) => {
     let t = texts.get(sql);
@@ -128,6 +133,7 @@ export function createPostgresDirect(pool: pg.Pool, pgTypes: PgTypeParsers): Dir
     dialect: 'postgresql',
     all: q.all,
     run: q.run,
+    ...(ingressPool ? { ingress: on(ingressPool) } : {}),
     async transaction(fn) {
       const client = await pool.connect();
       try {

@@ -22,7 +22,7 @@ export function createInboundRepo(db: DbTx) {
     async store(e: { eventId: string; messageId: string | null; type: string; payload: string; now: Date }): Promise<StoreResult> {
       if (direct) {
         // The ack waits for this statement alone: a conflict on eventId or messageId inserts nothing.
-        const rows = await direct.all<{ id: number }>(
+        const rows = await (direct.ingress ?? direct).all<{ id: number }>(
           `INSERT INTO "InboundEvent" ("eventId", "messageId", "type", "payload", "status", "attempts", "createdAt") VALUES (?, ?, ?, ?, 'received', 0, ?) ON CONFLICT DO NOTHING RETURNING "id"`,
           [e.eventId, e.messageId, e.type, e.payload, direct.time(e.now)],
         );

@@ -135,6 +135,17 @@ describe.each(backends)('store on $name', (backend) => {
     expect(gateway.sent.map((m) => (m.message as { text?: string }).text)).toEqual(['收到', '第二条']);
   });
 
+  it.runIf(backend.name === 'postgresql')('stores an inbound event while processing holds every connection of the main pool', async () => {
+    let released = false;
+    // Ten connections (pg's default pool) each busy for a second, as a burst of processing would hold them.
+    const held = Promise.all(Array.from({ length: 10 }, () => h.db.$queryRawUnsafe('SELECT pg_sleep(1)::text AS slept').finally(() => (released = true))));
+    await new Promise((r) => setTimeout(r, 100));
+    const r = await createInboundRepo(h.db).store({ eventId: 'e_busy', messageId: 'om_busy', type: 'message', payload: '{}', now: NOW });
+    expect(r.stored).toBe(true);
+    expect(released).toBe(false);
+    await held;
+  });
+
   // Replicas are PostgreSQL's job; SQLite is one bot process (plus one-shot CLI runs).
   it.runIf(backend.name === 'postgresql')('two replicas on one database process a stored message once: one progress record, one reply', async () => {
     await importRegistry(h.db, 'data/plan.txt', REGISTRY_FILES, { now: NOW, tz: TZ, actor: 't' });
