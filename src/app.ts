@@ -75,7 +75,9 @@ export async function ensureRegistry(db: Db, config: Config, clock: Clock, logge
 
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, clock, logger, gateway } = deps;
-  const db = await openDb(config.databaseUrl);
+  const db = await openDb(config.databaseUrl, {
+    backgroundCheckpoints: { onError: (e) => logger.warn('sqlite checkpoints are back on the main thread', { err: e }) },
+  });
   const { policy, calendar } = loadScheduleData(config);
   const officeUnit = await createUnitRepo(db).resolveOffice(config.officeUnit, readUnitDirectory(config.unitsPath));
   // Databases from before the units cache have no version stamp yet: give them one (see unit-repo).

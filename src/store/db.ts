@@ -2,8 +2,9 @@
 // better-sqlite3 adapter) or PostgreSQL (through the pg adapter, for several replicas). Either way the
 // client's connection also serves the direct statements of the hot path (direct.ts).
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { migrateSqlite } from './migrate.ts';
-import { sqliteAdapter } from './sqlite-adapter.ts';
+import { migrateSqlite, sqlitePath } from './migrate.ts';
+import { sqliteAdapter, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-adapter.ts';
+import { startCheckpointer } from './sqlite-checkpoint.ts';
 import { createPostgresDirect, createSqliteDirect, registerDirect } from './direct.ts';
 
 export type Db = PrismaClient;
@@ -15,7 +16,13 @@ export const INGRESS_CONNECTIONS = 2;
 
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
-export async function openDb(databaseUrl: string, opts: { migrate?: boolean } = {}): Promise<Db> {
+export interface OpenDbOptions {
+  migrate?: boolean;
+  /** SQLite: checkpoint the WAL on a worker thread, not in the commits of this (the bot's) event loop (see sqlite-checkpoint.ts). */
+  backgroundCheckpoints?: { onError?: (e: Error) => void };
+}
+
+export async function openDb(databaseUrl: string, opts: OpenDbOptions = {}): Promise<Db> {
   if (isPostgresUrl(databaseUrl)) {
     // Loaded only for PostgreSQL: an embedded (SQLite) install never pays for pg in memory.
     const [{ migratePostgres }, { PrismaPg }, { default: pg }, { PrismaClient: PgPrismaClient }] = await Promise.all([
@@ -47,5 +54,14 @@ export async function openDb(databaseUrl: string, opts: { migrate?: boolean } = 
   await db.$connect();
   const connection = adapter.connection();
   if (connection) registerDirect(db, createSqliteDirect(connection.handle, connection.queue));
+  const file = sqlitePath(databaseUrl);
+  if (connection && opts.backgroundCheckpoints && file !== ':memory:') {
+    const checkpoints = startCheckpointer(file, connection.handle, SQLITE_BUSY_TIMEOUT_MS, { onError: opts.backgroundCheckpoints.onError });
+    const disconnect = db.$disconnect.bind(db);
+    db.$disconnect = async () => {
+      await checkpoints.stop();
+      await disconnect();
+    };
+  }
   return db;
 }

@@ -51,7 +51,7 @@ interface RawClient extends SqliteHandle {
 
 /** The connection as the direct statements use it: the handle, and the queue they wait in. */
 export interface SqliteConnection {
-  handle: SqliteHandle;
+  handle: SqliteHandle & Pick<RawClient, 'pragma'>;
   queue<T>(fn: () => Promise<T>): Promise<T>;
 }
 
