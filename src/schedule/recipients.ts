@@ -12,14 +12,34 @@ export interface Recipient {
 
 export type UnitDirectory = (name: string) => UnitRecord | undefined;
 
+// The chat asks these for every task on every message, over the same kept units and tasks (the stores
+// hand out one array until something changes): a directory per units array, and each task's recipients
+// per directory, are worked out once. Both are read-only (frozen).
+const directories = new WeakMap<readonly UnitRecord[], UnitDirectory>();
+const recipientsByDirectory = new WeakMap<UnitDirectory, WeakMap<TaskRecord, Recipient[]>>();
+
 export function unitDirectory(units: UnitRecord[]): UnitDirectory {
+  const kept = directories.get(units);
+  if (kept) return kept;
   const byName = new Map<string, UnitRecord>();
   for (const u of units) for (const n of u.aliases) if (!byName.has(n)) byName.set(n, u);
   for (const u of units) byName.set(u.name, u); // a real name beats someone else's alias
-  return (name) => byName.get(name);
+  const dir: UnitDirectory = (name) => byName.get(name);
+  directories.set(units, dir);
+  return dir;
 }
 
 export function recipientsOf(task: TaskRecord, dir: UnitDirectory): Recipient[] {
+  let byTask = recipientsByDirectory.get(dir);
+  if (!byTask) recipientsByDirectory.set(dir, (byTask = new WeakMap()));
+  const kept = byTask.get(task);
+  if (kept) return kept;
+  const rows = Object.freeze(computeRecipients(task, dir).map((r) => Object.freeze({ ...r, reporters: Object.freeze(r.reporters) as string[] }))) as Recipient[];
+  byTask.set(task, rows);
+  return rows;
+}
+
+function computeRecipients(task: TaskRecord, dir: UnitDirectory): Recipient[] {
   const out = new Map<string, Recipient>();
   const add = (r: Recipient) => {
     const seen = out.get(r.unitName);
