@@ -31,8 +31,20 @@ export function fixedClock(start: Date | string): Clock & { set(t: Date | string
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The calendar day (YYYY-MM-DD) of an instant in a zone. */
+// A chat message asks the day of the same `now` many times over: the last answer per zone is kept.
+const lastDays = new Map<string, { t: number; day: string }>();
+
 export function dayOf(instant: Date, tz: string = DEFAULT_TZ): string {
-  if (Number.isNaN(instant.getTime())) return dayjs(instant).tz(tz).format('YYYY-MM-DD');
+  const t = instant.getTime();
+  if (Number.isNaN(t)) return dayjs(instant).tz(tz).format('YYYY-MM-DD');
+  const last = lastDays.get(tz);
+  if (last?.t === t) return last.day;
+  const day = formatDay(instant, tz);
+  lastDays.set(tz, { t, day });
+  return day;
+}
+
+function formatDay(instant: Date, tz: string): string {
   let fmt = dayFormats.get(tz);
   if (!fmt) dayFormats.set(tz, (fmt = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
   let y = '';
