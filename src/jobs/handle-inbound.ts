@@ -61,6 +61,8 @@ interface QueuedRow {
   /** The lane: messages of one chat are processed one at a time, in arrival order. */
   chatId: string;
   payload: string;
+  /** The message as read when it arrived (this process): not read from the payload again. */
+  message?: InboundMessage;
 }
 
 export function toOutboxMessage(reply: Reply): OutboxMessage {
@@ -128,7 +130,7 @@ export function createInboundPipeline(deps: InboundDeps) {
       return false;
     }
     try {
-      const parsed = toInboundMessage(JSON.parse(row.payload), deps.botOpenId?.());
+      const parsed = row.message ?? toInboundMessage(JSON.parse(row.payload), deps.botOpenId?.());
       if ('ignored' in parsed) {
         await repo.markDone(row.id, deps.clock.now());
         return true;
@@ -258,7 +260,7 @@ export function createInboundPipeline(deps: InboundDeps) {
         log.info('duplicate delivery ignored', { eventId: parsed.eventId, messageId: parsed.messageId, duplicateOf: r.duplicateOf });
         return;
       }
-      const row = { id: r.id, eventId: parsed.eventId, chatId: parsed.chatId, payload };
+      const row = { id: r.id, eventId: parsed.eventId, chatId: parsed.chatId, payload, message: parsed };
       if (deps.processDelayMs) setTimeout(() => enqueue(row), deps.processDelayMs).unref();
       else enqueue(row);
     },
