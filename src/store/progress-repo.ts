@@ -210,17 +210,18 @@ async function recordDirect(d: Direct, p: NewProgress): Promise<number> {
 
 async function insertDirect(d: Direct, p: NewProgress): Promise<number> {
   return d.transaction(async (q) => {
-    if (p.dedupeKey) {
-      const [prior] = await q.all<{ id: number }>(`SELECT "id" FROM "Progress" WHERE "dedupeKey" = ?`, [p.dedupeKey]);
-      if (prior) return Number(prior.id);
-    }
-    const [task] = await q.all<{ id: number }>(`SELECT "id" FROM "Task" WHERE "number" = ?`, [p.taskNumber]);
-    const [unit] = await q.all<{ id: number }>(`SELECT "id" FROM "Unit" WHERE "name" = ?`, [p.unitName]);
-    if (!task || !unit) throw new Error(`progress for task ${p.taskNumber} / ${p.unitName}: not in the registry`);
+    // One round trip for the three lookups (on PostgreSQL each statement is one).
+    const [ids] = await q.all<{ prior: number | null; task: number | null; unit: number | null }>(
+      `SELECT (SELECT "id" FROM "Progress" WHERE "dedupeKey" = ?) AS "prior", (SELECT "id" FROM "Task" WHERE "number" = ?) AS "task",
+        (SELECT "id" FROM "Unit" WHERE "name" = ?) AS "unit"`,
+      [p.dedupeKey ?? null, p.taskNumber, p.unitName],
+    );
+    if (p.dedupeKey && ids?.prior != null) return Number(ids.prior);
+    if (ids?.task == null || ids.unit == null) throw new Error(`progress for task ${p.taskNumber} / ${p.unitName}: not in the registry`);
     const [row] = await q.all<{ id: number }>(
       `INSERT INTO "Progress" ("taskId", "unitId", "milestoneKey", "occurrence", "percent", "status", "text", "reporterId", "reporterName", "chatId", "via", "messageId", "dedupeKey", "createdAt")
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
-      [task.id, unit.id, p.milestoneKey ?? null, p.occurrence ?? null, p.percent, p.status, p.text, p.reporterId, p.reporterName ?? null, p.chatId ?? null, p.via, p.messageId ?? null, p.dedupeKey ?? null, d.time(p.at)],
+      [ids.task, ids.unit, p.milestoneKey ?? null, p.occurrence ?? null, p.percent, p.status, p.text, p.reporterId, p.reporterName ?? null, p.chatId ?? null, p.via, p.messageId ?? null, p.dedupeKey ?? null, d.time(p.at)],
     );
     const id = Number(row.id);
     await q.run(`INSERT INTO "AuditEvent" ("at", "actor", "action", "subject", "detail", "source") VALUES (?, ?, 'progress', ?, ?, ?)`, [
