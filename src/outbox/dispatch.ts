@@ -57,8 +57,12 @@ export interface DispatchResult {
   busy: boolean;
 }
 
+/** Stale claims are looked for at most this often (a pass runs for every reply; claims go stale after minutes). */
+export const RECOVER_EVERY_MS = 60_000;
+
 // Per db handle rather than a module flag, so separate databases (tests) don't block each other.
 const running = new WeakSet<object>();
+const lastRecovery = new WeakMap<object, number>();
 
 export async function dispatchDue(deps: DispatchDeps): Promise<DispatchResult> {
   const result: DispatchResult = { sent: 0, retried: 0, failed: 0, deferred: 0, recovered: 0, busy: false };
@@ -80,8 +84,12 @@ async function runPass(deps: DispatchDeps, result: DispatchResult): Promise<void
   const log = deps.logger.child({ component: 'outbox' });
   const now = deps.clock.now();
 
-  result.recovered = await repo.recoverStale(now, deps.staleAfterMs ?? STALE_CLAIM_MS);
-  if (result.recovered > 0) log.warn('requeued stale outbox claims', { count: result.recovered });
+  const last = lastRecovery.get(deps.db);
+  if (last === undefined || Math.abs(now.getTime() - last) >= RECOVER_EVERY_MS) {
+    lastRecovery.set(deps.db, now.getTime());
+    result.recovered = await repo.recoverStale(now, deps.staleAfterMs ?? STALE_CLAIM_MS);
+    if (result.recovered > 0) log.warn('requeued stale outbox claims', { count: result.recovered });
+  }
 
   // One statement claims the whole batch; rows a lane then does not try are released unchanged.
   const due = await repo.claimDue(now, deps.batchSize ?? DEFAULT_BATCH_SIZE);

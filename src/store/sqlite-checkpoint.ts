@@ -50,10 +50,12 @@ export function startCheckpointer(file: string, connection: Pragmas, busyMs: num
   let worker: Worker | undefined;
   let stopped = false;
 
+  let failed = false;
+  // Once: a worker that fails reports an error and then its exit.
   const fallBack = (e: Error) => {
-    if (stopped) return;
+    if (stopped || failed) return;
+    failed = true;
     connection.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
-    worker = undefined;
     opts.onError?.(e);
   };
 
@@ -64,7 +66,7 @@ export function startCheckpointer(file: string, connection: Pragmas, busyMs: num
     } catch {
       return; // no WAL yet
     }
-    if (size < startBytes || worker) return;
+    if (size < startBytes || worker || failed) return;
     clearInterval(watch);
     try {
       worker = new Worker(WORKER, {
