@@ -296,7 +296,11 @@ function createNonceCache(windowMs: number) {
   return {
     /** False when the nonce was seen within the window. */
     add(nonce: string, now: number): boolean {
-      if (seen.size > 1000) for (const [n, until] of seen) if (until < now) seen.delete(n);
+      // Insertion order is expiry order: the expired are at the front, so each request drops a few at most.
+      for (const [n, until] of seen) {
+        if (until >= now) break;
+        seen.delete(n);
+      }
       const until = seen.get(nonce);
       if (until !== undefined && until >= now) return false;
       // Kept twice the window: a request is fresh for `window` either side of its own timestamp.
