@@ -27,3 +27,17 @@ const prisma = path.join(root, 'node_modules/.bin/prisma');
 for (const schema of ['prisma/schema.prisma', 'prisma/postgres/schema.prisma']) {
   execFileSync(prisma, ['generate', '--schema', schema], { cwd: root, stdio: 'inherit' });
 }
+
+// The generated clients import the query compiler's base64 module, which then stays in memory for
+// good (two 2.4 MB strings); src/store/prisma-wasm.ts reads the same file as text instead.
+const WASM_IMPORT = /const \{ wasm \} = await import\(("@prisma\/client\/runtime\/query_compiler_bg\.\w+\.wasm-base64\.mjs")\)\n(\s*)return await decodeBase64AsWasm\(wasm\)/;
+for (const out of ['src/generated/prisma', 'src/generated/prisma-pg']) {
+  const file = path.join(root, out, 'internal/class.ts');
+  const text = fs.readFileSync(file, 'utf8');
+  if (!WASM_IMPORT.test(text)) throw new Error(`${out}/internal/class.ts changed shape: update scripts/generate-clients.mjs`);
+  const patched = text.replace(
+    WASM_IMPORT,
+    (_, spec, indent) => `const { readWasmBase64 } = await import("../../../store/prisma-wasm.ts")\n${indent}return await decodeBase64AsWasm(await readWasmBase64(${spec}))`,
+  );
+  fs.writeFileSync(file, patched);
+}

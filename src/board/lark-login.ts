@@ -2,10 +2,10 @@
 // the authorize page on Lark's accounts host, then client.accessToken (POST {accounts}/oauth/v3/token)
 // for the user_access_token and client.authen.v1.userInfo for the viewer's open_id. Inside the Lark
 // client the authorize page returns at once, so opening the board from a card needs no click.
-import * as lark from '@larksuiteoapi/node-sdk';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { larkDomain, sdkLogger, toLarkApiError, type LarkCredentials } from '../chat/lark-gateway.ts';
+import { lark } from '../chat/lark-sdk.ts';
 
 export interface LarkViewer {
   openId: string;

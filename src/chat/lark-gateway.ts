@@ -1,7 +1,8 @@
 // The real LarkGateway over @larksuiteoapi/node-sdk's Client. Every failure becomes a LarkApiError
 // (HTTP errors, HTTP-200 bodies with code != 0, network errors and timeouts); nothing is retried
 // here because the dispatcher owns retries and rate limiting.
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as Sdk from '@larksuiteoapi/node-sdk';
+import { lark } from './lark-sdk.ts';
 import { LarkApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Readable } from 'node:stream';
@@ -39,7 +40,7 @@ const INVALID_TOKEN_CODES = new Set([99991663]);
 export const NO_PLATFORM_CODE = -1;
 const MAX_MEMBER_PAGES = 200;
 
-export function larkDomain(domain: string): lark.Domain | string {
+export function larkDomain(domain: string): Sdk.Domain | string {
   if (domain === 'feishu') return lark.Domain.Feishu;
   if (domain === 'lark') return lark.Domain.Lark;
   return domain.replace(/\/+$/, '');
@@ -118,7 +119,7 @@ export function toLarkApiError(method: string, e: unknown): LarkApiError {
 }
 
 /** An axios instance like the SDK's default one (returns the body), but a code != 0 body throws. */
-function createHttpInstance(timeoutMs: number): lark.HttpInstance {
+function createHttpInstance(timeoutMs: number): Sdk.HttpInstance {
   const http = lark.defaultHttpInstance.create({ timeout: timeoutMs });
   http.interceptors.response.use((resp) => {
     const body: unknown = resp.data;
@@ -129,7 +130,7 @@ function createHttpInstance(timeoutMs: number): lark.HttpInstance {
     return body as never;
   });
   // The interceptor makes it resolve to bodies, which is the HttpInstance contract.
-  return http as unknown as lark.HttpInstance;
+  return http as unknown as Sdk.HttpInstance;
 }
 
 /** SDK log lines go to our logger; the Client's own error logs duplicate our LarkApiErrors, so keep it quiet. */

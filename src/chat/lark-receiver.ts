@@ -4,11 +4,11 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { larkDomain, sdkLogger } from './lark-gateway.ts';
+import { lark } from './lark-sdk.ts';
 
 export type LarkAppConfig = Extract<Config['lark'], { appId: string }>;
 
