@@ -26,6 +26,8 @@ import { createRegistryRepo } from '../src/store/registry-repo.ts';
 import { openDb, type Db } from '../src/store/db.ts';
 import { freePort } from '../tests/integration/helpers.ts';
 import { startCommand } from './idle-rss.ts';
+// @ts-expect-error plain JavaScript build script, no declarations
+import { build, isStale } from '../scripts/build.mjs';
 import { encryptForLark, FAKE_APP_ID, FAKE_APP_SECRET, FAKE_BOT_OPEN_ID, makeEnvelope } from '../tests/fakes/fake-lark.ts';
 import { startFakeLarkWorker, type RemoteFakeLark } from './fake-lark-worker.ts';
 import { driveLoad, type Driven, type LoadEvent } from './load-worker.ts';
@@ -253,15 +255,26 @@ async function postgresPipeline(adminUrl: string): Promise<Pipeline> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  // Built once here: two replicas finding dist/ stale would both compile it at once.
+  if (isStale()) build({ quiet: true });
   const fake = await startFakeLarkWorker();
   const env = envOf(url.toString(), fake.url);
-  // The first imports the plan on its first start; the second starts on the imported registry.
-  const a = await startProcessReplica(env);
-  const b = await startProcessReplica(env);
-  const db = await openDb(url.toString(), { migrate: false });
-  const groups = await bindGroups(db);
-  await db.$disconnect();
-  const proxy = await roundRobin([a.port, b.port]);
+  const started: { stop(): Promise<void> }[] = [];
+  let a, b, groups, proxy;
+  try {
+    // The first imports the plan on its first start; the second starts on the imported registry.
+    started.push((a = await startProcessReplica(env)));
+    started.push((b = await startProcessReplica(env)));
+    const db = await openDb(url.toString(), { migrate: false });
+    groups = await bindGroups(db);
+    await db.$disconnect();
+    proxy = await roundRobin([a.port, b.port]);
+  } catch (e) {
+    // Nothing left running: a replica or the fake's thread would keep the bench from ending.
+    await Promise.all(started.map((r) => r.stop()));
+    await fake.close();
+    throw e;
+  }
   return {
     label: 'PostgreSQL, 2 replicas',
     slug: 'pg2',
@@ -270,7 +283,7 @@ async function postgresPipeline(adminUrl: string): Promise<Pipeline> {
     fake,
     async close() {
       await proxy.close();
-      await Promise.all([a.stop(), b.stop()]);
+      await Promise.all(started.map((r) => r.stop()));
       await fake.close();
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();

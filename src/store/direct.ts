@@ -116,17 +116,19 @@ type PgTypeParsers = { getTypeParser(oid: number, format?: string): unknown };
 
 /** `pgTypes` is pg's `types` (passed in so that SQLite installs never load pg); `ingressPool` serves Direct.ingress. */
 export function createPostgresDirect(pool: pg.Pool, pgTypes: PgTypeParsers, ingressPool?: pg.Pool): Direct {
-  const texts = new Map<string, string>();
+  // Named statements: PostgreSQL parses and plans each once per connection, not on every call (the
+  // same few statements run for every message).
+  const texts = new Map<string, { name: string; text: string }>();
   const text = (sql: string) => {
     let t = texts.get(sql);
-    if (!t) texts.set(sql, (t = numbered(sql)));
+    if (!t) texts.set(sql, (t = { name: `duban_${texts.size + 1}`, text: numbered(sql) }));
     return t;
   };
   // TIMESTAMP(3) is UTC wall time without a zone (Prisma's mapping): read it as UTC, not local time.
   const types = { getTypeParser: (oid: number, format?: string) => (oid === TIMESTAMP_OID ? readAnyTime : pgTypes.getTypeParser(oid, format)) };
   const on = (c: pg.Pool | pg.PoolClient): DirectQueries => ({
-    all: async <T>(sql: string, params: unknown[] = []) => (await c.query({ text: text(sql), values: params, types } as unknown as pg.QueryConfig)).rows as T[],
-    run: async (sql, params = []) => (await c.query({ text: text(sql), values: params, types } as unknown as pg.QueryConfig)).rowCount ?? 0,
+    all: async <T>(sql: string, params: unknown[] = []) => (await c.query({ ...text(sql), values: params, types } as unknown as pg.QueryConfig)).rows as T[],
+    run: async (sql, params = []) => (await c.query({ ...text(sql), values: params, types } as unknown as pg.QueryConfig)).rowCount ?? 0,
   });
   const q = on(pool);
   return {
