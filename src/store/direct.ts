@@ -23,8 +23,8 @@ export interface Direct {
   /** Statements that must commit together; nothing else runs on the connection meanwhile. */
   transaction<T>(fn: (q: DirectQueries) => Promise<T>): Promise<T>;
   /**
-   * Where inbound events are stored before the ack, when that path has connections of its own
-   * (PostgreSQL: a small pool processing never holds, so an ack never waits for a free connection).
+   * Where inbound events are stored before the ack: a path of its own (PostgreSQL: a small pool
+   * processing never holds; SQLite: the front of the connection's queue), so an ack never waits behind processing.
    */
   readonly ingress?: DirectQueries;
 }
@@ -59,7 +59,7 @@ function plainRow(row: Record<string, unknown>): Record<string, unknown> {
   return row;
 }
 
-export function createSqliteDirect(handle: SqliteHandle, queue: <T>(fn: () => Promise<T>) => Promise<T>): Direct {
+export function createSqliteDirect(handle: SqliteHandle, queue: <T>(fn: () => Promise<T>, urgent?: boolean) => Promise<T>): Direct {
   const statements = new Map<string, SqliteStatement>();
   const stmt = (sql: string) => {
     let s = statements.get(sql);
@@ -75,6 +75,11 @@ export function createSqliteDirect(handle: SqliteHandle, queue: <T>(fn: () => Pr
     dialect: 'sqlite',
     all: (sql, params) => queue(() => q.all(sql, params)),
     run: (sql, params) => queue(() => q.run(sql, params)),
+    // The same connection, ahead of everything else in its queue.
+    ingress: {
+      all: (sql, params) => queue(() => q.all(sql, params), true),
+      run: (sql, params) => queue(() => q.run(sql, params), true),
+    },
     time: sqliteTime,
     readTime: readAnyTime,
     transaction: (fn) =>

@@ -16,26 +16,86 @@ import type { SqliteHandle } from './direct.ts';
 /** How long a statement waits for another process's write lock before SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
+/** How many turns an ordinary holder gives way at most to urgent ones (then it goes next). */
+export const MAX_GIVE_WAY = 8;
+
 /**
- * A FIFO lock: run() calls go one at a time, in the order they asked. Each turn starts on a later turn
- * of the event loop (setImmediate): better-sqlite3 runs statements synchronously, so without that a
- * message's processing (a chain of statements) would run to its end before any waiting request is read.
- * This way every statement first lets the requests that arrived be stored and acknowledged (ack first).
+ * The connection's queue: one holder at a time. An ordinary holder's turn starts on a later turn of
+ * the event loop (setImmediate): better-sqlite3 runs statements synchronously, so without that a
+ * message's processing (a chain of statements) would run to its end before any waiting request is
+ * read. Urgent holders (the insert an ack waits for) go before ordinary ones; while urgent ones keep
+ * arriving, an ordinary one waits up to MAX_GIVE_WAY turns, so a burst is acknowledged first and
+ * processing still goes on. Holders of one kind keep their order.
  */
 export function createSerialLock() {
-  let tail: Promise<void> = Promise.resolve();
-  const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+  type Waiter = { grant: () => void };
+  const urgent: Waiter[] = [];
+  const ordinary: Waiter[] = [];
+  let held = false;
+  let scheduled = false;
+  let urgentAsked = 0;
+  let urgentSeen = 0;
+  let gaveWay = 0;
+
+  function schedule(): void {
+    if (held || scheduled || (urgent.length === 0 && ordinary.length === 0)) return;
+    scheduled = true;
+    setImmediate(turn);
+  }
+
+  function grant(w: Waiter): void {
+    held = true;
+    w.grant();
+  }
+
+  function turn(): void {
+    scheduled = false;
+    if (held) return;
+    const arrived = urgentAsked !== urgentSeen;
+    urgentSeen = urgentAsked;
+    if (ordinary.length > 0 && gaveWay >= MAX_GIVE_WAY) {
+      gaveWay = 0;
+      return grant(ordinary.shift()!);
+    }
+    if (urgent.length > 0) {
+      if (ordinary.length > 0) gaveWay++;
+      return grant(urgent.shift()!);
+    }
+    if (ordinary.length === 0) return;
+    if (arrived) {
+      // Urgent work came in since the last turn: one more turn for what may follow it.
+      gaveWay++;
+      scheduled = true;
+      setImmediate(turn);
+      return;
+    }
+    gaveWay = 0;
+    grant(ordinary.shift()!);
+  }
+
   return {
-    /** Resolves with a release function once every earlier holder has released. */
-    acquire(): Promise<() => void> {
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      const ready = tail.then(nextTurn).then(() => release);
-      tail = ready.then(() => held);
-      return ready;
+    /** Resolves with a release function once it is this holder's turn. */
+    acquire(isUrgent = false): Promise<() => void> {
+      return new Promise((resolve) => {
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          held = false;
+          schedule();
+        };
+        const w = { grant: () => resolve(release) };
+        if (isUrgent) {
+          urgentAsked++;
+          // Nothing held or waiting: at once, not on a later turn.
+          if (!held && !scheduled && urgent.length === 0 && ordinary.length === 0) return grant(w);
+          urgent.push(w);
+        } else ordinary.push(w);
+        schedule();
+      });
     },
-    async run<T>(fn: () => Promise<T>): Promise<T> {
-      const release = await this.acquire();
+    async run<T>(fn: () => Promise<T>, isUrgent = false): Promise<T> {
+      const release = await this.acquire(isUrgent);
       try {
         return await fn();
       } finally {
@@ -52,7 +112,8 @@ interface RawClient extends SqliteHandle {
 /** The connection as the direct statements use it: the handle, and the queue they wait in. */
 export interface SqliteConnection {
   handle: SqliteHandle & Pick<RawClient, 'pragma'>;
-  queue<T>(fn: () => Promise<T>): Promise<T>;
+  /** `urgent`: ahead of every ordinary holder (what an ack waits for). */
+  queue<T>(fn: () => Promise<T>, urgent?: boolean): Promise<T>;
 }
 
 function serialize(inner: SqlDriverAdapter, raw: RawClient, lock: ReturnType<typeof createSerialLock>): SqlDriverAdapter {
@@ -122,7 +183,7 @@ export function sqliteAdapter(url: string): SqlDriverAdapterFactory & { connecti
       const adapter = await inner.connect();
       const raw = (adapter as unknown as { client: RawClient }).client;
       const lock = createSerialLock();
-      connection = { handle: raw, queue: (fn) => lock.run(fn) };
+      connection = { handle: raw, queue: (fn, urgent) => lock.run(fn, urgent) };
       return serialize(adapter, raw, lock);
     },
     connection: () => connection,
