@@ -41,11 +41,7 @@ export async function openDb(databaseUrl: string, opts: OpenDbOptions = {}): Pro
     const db = new PgPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;
     await db.$connect();
     registerDirect(db, createPostgresDirect(pool, pg.types, ingressPool));
-    const disconnect = db.$disconnect.bind(db);
-    db.$disconnect = async () => {
-      await disconnect();
-      await ingressPool.end();
-    };
+    alsoOnDisconnect(db, () => ingressPool.end());
     return db;
   }
   if (opts.migrate !== false) migrateSqlite(databaseUrl);
@@ -57,11 +53,18 @@ export async function openDb(databaseUrl: string, opts: OpenDbOptions = {}): Pro
   const file = sqlitePath(databaseUrl);
   if (connection && opts.backgroundCheckpoints && file !== ':memory:') {
     const checkpoints = startCheckpointer(file, connection.handle, SQLITE_BUSY_TIMEOUT_MS, { onError: opts.backgroundCheckpoints.onError });
-    const disconnect = db.$disconnect.bind(db);
-    db.$disconnect = async () => {
-      await checkpoints.stop();
-      await disconnect();
-    };
+    // Stopped first: the worker's connection goes before the last one (which checkpoints on close).
+    alsoOnDisconnect(db, () => checkpoints.stop(), 'before');
   }
   return db;
+}
+
+/** What else the client's $disconnect closes (what openDb started beside Prisma's own connection). */
+function alsoOnDisconnect(db: Db, close: () => Promise<void>, when: 'before' | 'after' = 'after'): void {
+  const disconnect = db.$disconnect.bind(db);
+  db.$disconnect = async () => {
+    if (when === 'before') await close();
+    await disconnect();
+    if (when === 'after') await close();
+  };
 }
