@@ -145,7 +145,9 @@ const configOf = (databaseUrl: string, fakeUrl: string): Config => loadConfig(en
 async function startProcessReplica(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
   const start = startCommand();
-  const child: ChildProcess = spawn(process.execPath, start.args, {
+  // DUBAN_BENCH_REPLICA_NODE_ARGS: extra node flags for the replicas (say --cpu-prof), when looking into one.
+  const extra = process.env.DUBAN_BENCH_REPLICA_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...extra, ...start.args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...start.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -381,12 +383,17 @@ async function bareRuns(rows: BenchRow[]): Promise<{ burst: number }> {
 export async function benchChat(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const bare = await bareRuns(rows);
-  const sqlite = await sqlitePipeline();
-  try {
-    await pipelineRuns(sqlite, rows, bare);
-  } finally {
-    await sqlite.close();
+  // DUBAN_BENCH_CHAT_ONLY=sqlite|postgresql: one store's runs (beside the bare dispatcher), when working on one.
+  const only = process.env.DUBAN_BENCH_CHAT_ONLY;
+  if (only !== 'postgresql') {
+    const sqlite = await sqlitePipeline();
+    try {
+      await pipelineRuns(sqlite, rows, bare);
+    } finally {
+      await sqlite.close();
+    }
   }
+  if (only === 'sqlite') return rows;
   const pgUrl = process.env.DUBAN_BENCH_POSTGRES_URL ?? process.env.DUBAN_TEST_POSTGRES_URL;
   if (!pgUrl) {
     rows.push({ bench: 'chat', metric: 'PostgreSQL, 2 replicas', value: '-', note: 'set DUBAN_BENCH_POSTGRES_URL (or DUBAN_TEST_POSTGRES_URL) to a server where the user may create databases' });

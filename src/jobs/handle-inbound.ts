@@ -11,7 +11,7 @@ import { flattenIfEnvelope, toCardAction, toInboundMessage, type InboundMessage 
 import { routeMessage, type ChatContext, type ChatMessage, type Reply } from '../chat/router.ts';
 import { handleCardAction, type CardActionResult } from '../chat/card-action.ts';
 import { createInboundRepo } from '../store/inbound-repo.ts';
-import { createOutboxRepo, type OutboxMessage } from '../store/outbox-repo.ts';
+import type { OutboxMessage } from '../store/outbox-repo.ts';
 import { remindersOfMessage } from './queue-reminders.ts';
 import type { ReminderPolicy } from '../schedule/policy.ts';
 import type { WorkCalendar } from '../schedule/calendar.ts';
@@ -140,17 +140,12 @@ export function createInboundPipeline(deps: InboundDeps) {
       const groups =
         msg.chatType === 'p2p' && deps.groupsOf ? { openId: msg.senderOpenId, chatIds: await deps.groupsOf(msg.senderOpenId) } : undefined;
       const reply = await routeMessage(chatContext(groups), msg);
-      if (reply) {
-        await createOutboxRepo(deps.db).enqueue({
-          key: `reply:${row.eventId}`,
-          kind: 'reply',
-          chatId: msg.chatId,
-          message: toOutboxMessage(reply),
-          notBefore: deps.clock.now(),
-          replyTo: msg.messageId,
-        });
-      }
-      await repo.markDone(row.id, deps.clock.now());
+      const now = deps.clock.now();
+      await repo.finish(
+        row.id,
+        now,
+        reply ? { key: `reply:${row.eventId}`, kind: 'reply', chatId: msg.chatId, message: toOutboxMessage(reply), notBefore: now, replyTo: msg.messageId } : undefined,
+      );
       elog.info('message handled', { messageId: msg.messageId });
       if (reply) deps.onQueued?.();
       return true;

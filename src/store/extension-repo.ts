@@ -5,6 +5,7 @@ import type { ExtensionRecord, ExtensionStatus } from '../schedule/extensions.ts
 import { createAuditRepo, type AuditSource } from './audit-repo.ts';
 import { directOf, type Direct } from './direct.ts';
 import { createMetaRepo, META_REGISTRY_VERSION, META_UNITS_VERSION } from './meta-repo.ts';
+import { checkStamp, forgetStamp, stampStillGood, type StampCheck } from './stamps.ts';
 
 export interface NewExtension {
   taskNumber: number;
@@ -44,23 +45,27 @@ type Row = Awaited<ReturnType<DbTx['extension']['findMany']>>[number];
 // Every chat message reads every request (approved ones move deadlines). Rows are only added, and a
 // decision happens once (pending → decided), so the newest id and the number decided say whether the
 // kept list is still the table; with the registry and units stamps (rows carry task numbers and unit
-// names) that is one cheap direct query per message instead of Prisma's.
+// names) that is one cheap direct query, made at most every STAMP_TTL_MS (stamps.ts) instead of for every message.
+const EXTENSIONS_STAMP = 'extensions';
 interface ExtensionCache {
   key: string;
+  check: StampCheck;
   rows: readonly ExtensionRecord[];
 }
 const extensionCaches = new WeakMap<Direct, ExtensionCache>();
 
 async function cachedExtensions(db: DbTx, d: Direct): Promise<ExtensionRecord[]> {
   const meta = createMetaRepo(db);
-  const [[state], registry, units] = await Promise.all([
-    d.all<{ last: number | null; decided: number }>(`SELECT MAX("id") AS "last", COUNT("decidedAt") AS "decided" FROM "Extension"`),
-    meta.stamp(META_REGISTRY_VERSION),
-    meta.stamp(META_UNITS_VERSION),
-  ]);
-  const key = `${Number(state?.last ?? 0)}:${Number(state?.decided ?? 0)}:${registry}:${units}`;
   const kept = extensionCaches.get(d);
-  if (kept?.key === key) return kept.rows as ExtensionRecord[];
+  const [registry, units] = await Promise.all([meta.stamp(META_REGISTRY_VERSION), meta.stamp(META_UNITS_VERSION)]);
+  if (kept && stampStillGood(EXTENSIONS_STAMP, kept.check) && kept.key.endsWith(`:${registry}:${units}`)) return kept.rows as ExtensionRecord[];
+  const check = checkStamp(EXTENSIONS_STAMP);
+  const [state] = await d.all<{ last: number | null; decided: number }>(`SELECT MAX("id") AS "last", COUNT("decidedAt") AS "decided" FROM "Extension"`);
+  const key = `${Number(state?.last ?? 0)}:${Number(state?.decided ?? 0)}:${registry}:${units}`;
+  if (kept?.key === key) {
+    extensionCaches.set(d, { ...kept, check });
+    return kept.rows as ExtensionRecord[];
+  }
   const raw = await d.all(
     `SELECT e.*, t."number" AS "taskNumber", u."name" AS "unitName" FROM "Extension" e
      JOIN "Task" t ON t."id" = e."taskId" JOIN "Unit" u ON u."id" = e."unitId" ORDER BY e."id"`,
@@ -92,7 +97,7 @@ async function cachedExtensions(db: DbTx, d: Direct): Promise<ExtensionRecord[]>
         }),
     ),
   );
-  extensionCaches.set(d, { key, rows });
+  extensionCaches.set(d, { key, check, rows });
   return rows as ExtensionRecord[];
 }
 
@@ -185,6 +190,7 @@ export function createExtensionRepo(db: DbTx) {
             select: { id: true },
           })
         ).id;
+        forgetStamp(EXTENSIONS_STAMP);
       } catch (e) {
         // The same message processed twice at once: the first request stands.
         const again = isUniqueViolation(e) ? await prior() : undefined;
@@ -208,6 +214,7 @@ export function createExtensionRepo(db: DbTx) {
         where: { id: d.id, status: 'pending' },
         data: { status: d.status, decidedBy: d.decidedBy, decidedByName: d.decidedByName ?? null, decidedAt: d.at, comment: d.comment ?? null },
       });
+      if (count > 0) forgetStamp(EXTENSIONS_STAMP);
       const extension = await get(d.id);
       if (!extension) return { outcome: 'unknown' };
       if (count === 0) return { outcome: 'already', extension };

@@ -2,6 +2,7 @@
 // redelivery (Lark delivers at least once, also after a restart) a no-op.
 import type { DbTx } from './db.ts';
 import { directOf } from './direct.ts';
+import { createOutboxRepo, outboxInsert, type EnqueueInput } from './outbox-repo.ts';
 
 export type StoreResult = { stored: true; id: number } | { stored: false; duplicateOf: number; response: string | null; status: string };
 
@@ -81,6 +82,28 @@ export function createInboundRepo(db: DbTx) {
       await db.inboundEvent.update({
         where: { id },
         data: { status: 'done', processedAt: now, ...(response !== undefined ? { response: JSON.stringify(response) } : {}) },
+      });
+    },
+    /**
+     * Done, with its reply queued (insert-if-absent by the reply's key) in the same stroke: one statement
+     * on PostgreSQL (a round trip fewer for every message), one transaction on SQLite.
+     */
+    async finish(id: number, now: Date, reply?: EnqueueInput): Promise<void> {
+      if (!reply) return this.markDone(id, now);
+      if (!direct) {
+        await createOutboxRepo(db).enqueue(reply);
+        return this.markDone(id, now);
+      }
+      const insert = outboxInsert(direct, reply);
+      const done = `UPDATE "InboundEvent" SET "status" = 'done', "processedAt" = ? WHERE "id" = ?`;
+      const doneParams = [direct.time(now), id];
+      if (direct.dialect === 'postgresql') {
+        await direct.all(`WITH done AS (${done}) ${insert.sql}`, [...doneParams, ...insert.params]);
+        return;
+      }
+      await direct.transaction(async (q) => {
+        await q.all(insert.sql, insert.params);
+        await q.run(done, doneParams);
       });
     },
     /** A failed attempt: back to 'received' for the next pass, or parked as 'failed' after maxAttempts. */

@@ -117,17 +117,23 @@ function directRow(d: Direct, r: Record<string, unknown>): OutboxRow {
 
 const STALE_CLAIM_ERROR = 'claim went stale (process stopped mid-send?); requeued';
 
+/** The direct path's insert-if-absent of a row (enqueue; inbound-repo's finish puts it in the same statement as the message's done mark). */
+export function outboxInsert(d: Direct, input: EnqueueInput): { sql: string; params: unknown[] } {
+  const now = d.time(new Date());
+  return {
+    sql: `INSERT INTO "Outbox" ("key", "kind", "chatId", "body", "status", "attempts", "notBefore", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`,
+    params: [input.key, input.kind, input.chatId, encodeOutboxBody(input.message, input.replyTo), d.time(input.notBefore), now, now],
+  };
+}
+
 export function createOutboxRepo(db: DbTx) {
   const direct = directOf(db);
   return {
     /** Insert-if-absent by key. An existing row is left exactly as it is (whatever its status). */
     async enqueue(input: EnqueueInput): Promise<{ id: number; created: boolean }> {
       if (direct) {
-        const now = direct.time(new Date());
-        const rows = await direct.all<{ id: number }>(
-          `INSERT INTO "Outbox" ("key", "kind", "chatId", "body", "status", "attempts", "notBefore", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT ("key") DO NOTHING RETURNING "id"`,
-          [input.key, input.kind, input.chatId, encodeOutboxBody(input.message, input.replyTo), direct.time(input.notBefore), now, now],
-        );
+        const insert = outboxInsert(direct, input);
+        const rows = await direct.all<{ id: number }>(insert.sql, insert.params);
         if (rows.length) return { id: Number(rows[0].id), created: true };
         const [existing] = await direct.all<{ id: number }>(`SELECT "id" FROM "Outbox" WHERE "key" = ?`, [input.key]);
         return { id: Number(existing.id), created: false };

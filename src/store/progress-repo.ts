@@ -4,6 +4,7 @@ import type { ProgressRecord, ProgressStatus, ProgressVia } from '../registry/ty
 import { createAuditRepo } from './audit-repo.ts';
 import { directOf, isDuplicateKey, type Direct } from './direct.ts';
 import { createMetaRepo, META_UNITS_VERSION } from './meta-repo.ts';
+import { checkStamp, forgetStamp, stampStillGood, type StampCheck } from './stamps.ts';
 
 export interface NewProgress {
   taskNumber: number;
@@ -61,7 +62,10 @@ interface ReportCache {
   gaps: Map<number, number>;
   /** The refresh under way: callers at the same moment share it (two would add the same rows twice). */
   refreshing?: Promise<StoredReport[]>;
+  /** The last refresh: rows are read again after STAMP_TTL_MS, or at once after a report in this process (stamps.ts). */
+  check?: StampCheck;
 }
+const PROGRESS_STAMP = 'progress';
 const reportCaches = new WeakMap<Direct, ReportCache>();
 
 const REPORT_COLUMNS = `p."id", t."number" AS "taskNumber", u."name" AS "unitName", p."status", p."percent", p."text", p."createdAt", p."via",
@@ -94,8 +98,12 @@ async function cachedReports(db: DbTx, d: Direct): Promise<StoredReport[]> {
   if (!c || c.unitsVersion !== unitsVersion) reportCaches.set(d, (c = { unitsVersion, rows: [], lastId: 0, gaps: new Map() }));
   // A refresh started before this call may have read before the newest rows: wait for it, then read again.
   while (c.refreshing) await c.refreshing.catch(() => undefined);
+  if (stampStillGood(PROGRESS_STAMP, c.check)) return c.rows;
   const cache = c;
-  cache.refreshing = refresh(d, cache).finally(() => (cache.refreshing = undefined));
+  const check = checkStamp(PROGRESS_STAMP);
+  cache.refreshing = refresh(d, cache)
+    .then((rows) => ((cache.check = check), rows))
+    .finally(() => (cache.refreshing = undefined));
   return cache.refreshing;
 }
 
@@ -132,50 +140,11 @@ export function createProgressRepo(db: DbTx) {
   return {
     /** A new report; with a dedupeKey seen before, the earlier report's id and nothing new. */
     async record(p: NewProgress): Promise<number> {
-      const dedupeKey = p.dedupeKey ?? null;
-      if (direct) return recordDirect(direct, p);
-      if (dedupeKey) {
-        const prior = await db.progress.findUnique({ where: { dedupeKey }, select: { id: true } });
-        if (prior) return prior.id;
-      }
-      const task = await db.task.findUniqueOrThrow({ where: { number: p.taskNumber } });
-      const unit = await db.unit.findUniqueOrThrow({ where: { name: p.unitName } });
-      const create = () => db.progress.create({
-        data: {
-          taskId: task.id,
-          unitId: unit.id,
-          status: p.status,
-          percent: p.percent,
-          text: p.text,
-          reporterId: p.reporterId,
-          reporterName: p.reporterName ?? null,
-          chatId: p.chatId ?? null,
-          via: p.via,
-          messageId: p.messageId ?? null,
-          milestoneKey: p.milestoneKey ?? null,
-          occurrence: p.occurrence ?? null,
-          dedupeKey,
-          createdAt: p.at,
-        },
-        select: { id: true },
-      });
-      let row: { id: number };
       try {
-        row = await create();
-      } catch (e) {
-        // The same message processed twice at once (a claim taken over): the first report stands.
-        if (!dedupeKey || !isUniqueViolation(e)) throw e;
-        return (await db.progress.findUniqueOrThrow({ where: { dedupeKey }, select: { id: true } })).id;
+        return await recordOnce(p);
+      } finally {
+        forgetStamp(PROGRESS_STAMP);
       }
-      await createAuditRepo(db).record({
-        actor: p.reporterId,
-        action: 'progress',
-        subject: `task ${p.taskNumber} / ${p.unitName}`,
-        detail: { progressId: row.id, status: p.status, percent: p.percent, via: p.via, chatId: p.chatId ?? null },
-        source: sourceOf(p.via),
-        at: p.at,
-      });
-      return row.id;
     },
     /** Reports in time order. Unfiltered, on a client with the direct path: the kept snapshot (never changed in place). */
     async list(filter: { taskNumber?: number; unitName?: string } = {}): Promise<StoredReport[]> {
@@ -191,6 +160,54 @@ export function createProgressRepo(db: DbTx) {
       return (rows as Row[]).map(toRecord);
     },
   };
+
+  /** The report as asked; record() says the kept reports are out of date whatever happened. */
+  async function recordOnce(p: NewProgress): Promise<number> {
+    const dedupeKey = p.dedupeKey ?? null;
+    if (direct) return recordDirect(direct, p);
+    if (dedupeKey) {
+      const prior = await db.progress.findUnique({ where: { dedupeKey }, select: { id: true } });
+      if (prior) return prior.id;
+    }
+    const task = await db.task.findUniqueOrThrow({ where: { number: p.taskNumber } });
+    const unit = await db.unit.findUniqueOrThrow({ where: { name: p.unitName } });
+    const create = () => db.progress.create({
+      data: {
+        taskId: task.id,
+        unitId: unit.id,
+        status: p.status,
+        percent: p.percent,
+        text: p.text,
+        reporterId: p.reporterId,
+        reporterName: p.reporterName ?? null,
+        chatId: p.chatId ?? null,
+        via: p.via,
+        messageId: p.messageId ?? null,
+        milestoneKey: p.milestoneKey ?? null,
+        occurrence: p.occurrence ?? null,
+        dedupeKey,
+        createdAt: p.at,
+      },
+      select: { id: true },
+    });
+    let row: { id: number };
+    try {
+      row = await create();
+    } catch (e) {
+      // The same message processed twice at once (a claim taken over): the first report stands.
+      if (!dedupeKey || !isUniqueViolation(e)) throw e;
+      return (await db.progress.findUniqueOrThrow({ where: { dedupeKey }, select: { id: true } })).id;
+    }
+    await createAuditRepo(db).record({
+      actor: p.reporterId,
+      action: 'progress',
+      subject: `task ${p.taskNumber} / ${p.unitName}`,
+      detail: { progressId: row.id, status: p.status, percent: p.percent, via: p.via, chatId: p.chatId ?? null },
+      source: sourceOf(p.via),
+      at: p.at,
+    });
+    return row.id;
+  }
 }
 
 const sourceOf = (via: ProgressVia) => (via === 'cli' ? 'cli' : via === 'console' ? 'console' : 'chat');
@@ -208,7 +225,11 @@ async function recordDirect(d: Direct, p: NewProgress): Promise<number> {
   }
 }
 
+const auditDetail = (p: NewProgress, id: number | string) =>
+  JSON.stringify({ progressId: id, status: p.status, percent: p.percent, via: p.via, chatId: p.chatId ?? null });
+
 async function insertDirect(d: Direct, p: NewProgress): Promise<number> {
+  if (d.dialect === 'postgresql') return insertInOneStatement(d, p);
   return d.transaction(async (q) => {
     // One round trip for the three lookups (on PostgreSQL each statement is one).
     const [ids] = await q.all<{ prior: number | null; task: number | null; unit: number | null }>(
@@ -228,9 +249,57 @@ async function insertDirect(d: Direct, p: NewProgress): Promise<number> {
       d.time(p.at),
       p.reporterId,
       `task ${p.taskNumber} / ${p.unitName}`,
-      JSON.stringify({ progressId: id, status: p.status, percent: p.percent, via: p.via, chatId: p.chatId ?? null }),
+      auditDetail(p, id),
       sourceOf(p.via),
     ]);
     return id;
   });
 }
+
+// On PostgreSQL every statement is a round trip (five for the transaction above): the lookups, the
+// report and its audit line are one statement there, atomic as a statement is. The audit detail is
+// the JSON above with the new id in place of its first value.
+const DETAIL_HEAD = '{"progressId":';
+const INSERT_IN_ONE = `WITH ids AS (
+    SELECT (SELECT "id" FROM "Progress" WHERE "dedupeKey" = ?) AS "prior", (SELECT "id" FROM "Task" WHERE "number" = ?::int) AS "task",
+      (SELECT "id" FROM "Unit" WHERE "name" = ?) AS "unit"
+  ), ins AS (
+    INSERT INTO "Progress" ("taskId", "unitId", "milestoneKey", "occurrence", "percent", "status", "text", "reporterId", "reporterName", "chatId", "via", "messageId", "dedupeKey", "createdAt")
+    SELECT "task", "unit", ?, ?, ?::int, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamp(3) FROM ids WHERE "prior" IS NULL AND "task" IS NOT NULL AND "unit" IS NOT NULL
+    RETURNING "id"
+  ), audit AS (
+    INSERT INTO "AuditEvent" ("at", "actor", "action", "subject", "detail", "source")
+    SELECT ?::timestamp(3), ?, 'progress', ?, ? || ins."id" || ?, ? FROM ins
+  )
+  SELECT ids."prior", ids."task", ids."unit", ins."id" FROM ids LEFT JOIN ins ON TRUE`;
+
+async function insertInOneStatement(d: Direct, p: NewProgress): Promise<number> {
+  const detailTail = auditDetail(p, 0).slice(`${DETAIL_HEAD}0`.length);
+  const [r] = await d.all<{ prior: number | null; task: number | null; unit: number | null; id: number | null }>(INSERT_IN_ONE, [
+    p.dedupeKey ?? null,
+    p.taskNumber,
+    p.unitName,
+    p.milestoneKey ?? null,
+    p.occurrence ?? null,
+    p.percent,
+    p.status,
+    p.text,
+    p.reporterId,
+    p.reporterName ?? null,
+    p.chatId ?? null,
+    p.via,
+    p.messageId ?? null,
+    p.dedupeKey ?? null,
+    d.time(p.at),
+    d.time(p.at),
+    p.reporterId,
+    `task ${p.taskNumber} / ${p.unitName}`,
+    DETAIL_HEAD,
+    detailTail,
+    sourceOf(p.via),
+  ]);
+  if (p.dedupeKey && r?.prior != null) return Number(r.prior);
+  if (r?.task == null || r.unit == null) throw new Error(`progress for task ${p.taskNumber} / ${p.unitName}: not in the registry`);
+  return Number(r.id);
+}
+

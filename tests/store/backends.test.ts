@@ -25,6 +25,7 @@ import { messageEnvelope } from '../integration/helpers.ts';
 import { POSTGRES_URL, createPostgresDatabase } from '../support/postgres.ts';
 import { REGISTRY_FILES } from '../support/test-db.ts';
 import { createExtensionRepo } from '../../src/store/extension-repo.ts';
+import { STAMP_TTL_MS } from '../../src/store/stamps.ts';
 
 type Backend = { name: string; open(): Promise<{ db: Db; url: string; close(): Promise<void> }> };
 
@@ -166,6 +167,34 @@ describe.each(backends)('store on $name', (backend) => {
       await second.$disconnect();
     }
   });
+  it('records a report once per message with its audit line, refuses an unknown unit, and sees reports written elsewhere', async () => {
+    await importRegistry(h.db, 'data/plan.txt', REGISTRY_FILES, { now: NOW, tz: TZ, actor: 't' });
+    const repo = createProgressRepo(h.db);
+    const report = { taskNumber: 68, unitName: '区委办', status: 'progress' as const, percent: 40, text: '起草中', reporterId: 'ou_1', via: 'command' as const, chatId: 'oc_x', dedupeKey: 'msg:om_r1', at: NOW };
+    expect(await repo.list()).toEqual([]);
+    const id = await repo.record(report);
+    expect(await repo.record(report)).toBe(id);
+    // This process's own report is in the kept list at once.
+    expect((await repo.list()).map((r) => [r.id, r.text, r.at])).toEqual([[id, '起草中', NOW]]);
+    const audit = await h.db.auditEvent.findMany({ where: { action: 'progress' } });
+    expect(audit.map((a) => [a.subject, a.at, a.source, JSON.parse(a.detail)])).toEqual([
+      ['task 68 / 区委办', NOW, 'chat', { progressId: id, status: 'progress', percent: 40, via: 'command', chatId: 'oc_x' }],
+    ]);
+    await expect(repo.record({ ...report, unitName: '不存在的单位', dedupeKey: 'msg:om_r2' })).rejects.toThrow('progress for task 68 / 不存在的单位: not in the registry');
+    expect(await h.db.progress.count()).toBe(1);
+    // Written by another process (the CLI, another replica): in the kept list once its check is STAMP_TTL_MS old.
+    const other = await openDb(h.url);
+    try {
+      const task = await other.task.findUniqueOrThrow({ where: { number: 68 } });
+      const unit = await other.unit.findUniqueOrThrow({ where: { name: '区委办' } });
+      const theirs = await other.progress.create({ data: { taskId: task.id, unitId: unit.id, status: 'done', percent: 100, text: '另一进程', reporterId: 'cli', via: 'cli', createdAt: NOW } });
+      await new Promise((r) => setTimeout(r, STAMP_TTL_MS + 50));
+      expect((await repo.list()).map((r) => r.id)).toEqual([id, theirs.id]);
+    } finally {
+      await other.$disconnect();
+    }
+  });
+
   it('lists extension requests as they are made and decided, the kept list following each change', async () => {
     await importRegistry(h.db, 'data/plan.txt', REGISTRY_FILES, { now: NOW, tz: TZ, actor: 't' });
     const repo = createExtensionRepo(h.db);
