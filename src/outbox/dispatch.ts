@@ -6,6 +6,9 @@ import type { Logger } from '../log.ts';
 import type { DbTx } from '../store/db.ts';
 import { createOutboxRepo, decodeOutboxBody, replyTargetOf, type OutboxMessage, type OutboxRow } from '../store/outbox-repo.ts';
 import type { RateLimiter } from './rate-limiter.ts';
+import { createSentMarks } from './sent-marks.ts';
+
+type SentMarks = ReturnType<typeof createSentMarks>;
 import { classifyFailure, describeError } from './retry-policy.ts';
 
 export const DEFAULT_BATCH_SIZE = 200;
@@ -105,8 +108,9 @@ async function runPass(deps: DispatchDeps, result: DispatchResult): Promise<void
   }
   const queue = [...lanes.values()].map((rows) => rows.sort((a, b) => a.id - b.id));
 
+  const markSent = createSentMarks(repo);
   const worker = async () => {
-    for (let lane = queue.shift(); lane; lane = queue.shift()) await runLane(deps, repo, log, lane, result);
+    for (let lane = queue.shift(); lane; lane = queue.shift()) await runLane(deps, repo, markSent, log, lane, result);
   };
   const n = Math.max(1, Math.min(deps.concurrency ?? DEFAULT_CONCURRENCY, queue.length));
   await Promise.all(Array.from({ length: n }, worker));
@@ -119,6 +123,7 @@ type Outcome = 'sent' | 'failed' | 'retried' | 'skipped';
 async function runLane(
   deps: DispatchDeps,
   repo: ReturnType<typeof createOutboxRepo>,
+  markSent: SentMarks,
   log: Logger,
   rows: OutboxRow[],
   result: DispatchResult,
@@ -137,7 +142,7 @@ async function runLane(
     const rlog = log.child({ outboxId: row.id, chat: row.chatId, key: row.key, kind: row.kind });
     let outcome: Outcome;
     try {
-      outcome = await sendOne(deps, repo, rlog, row);
+      outcome = await sendOne(deps, repo, markSent, rlog, row);
     } catch (err) {
       // DB trouble while recording: the row stays 'sending' and recoverStale requeues it later.
       rlog.error('outbox row left unresolved', { err: describeError(err) });
@@ -168,6 +173,7 @@ async function sendRow(gateway: LarkGateway, row: OutboxRow, message: OutboxMess
 async function sendOne(
   deps: DispatchDeps,
   repo: ReturnType<typeof createOutboxRepo>,
+  markSent: SentMarks,
   log: Logger,
   row: OutboxRow,
 ): Promise<Outcome> {
@@ -191,7 +197,7 @@ async function sendOne(
       deps.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
       deps.sleep,
     );
-    await repo.markSent(row.id, messageId, deps.clock.now());
+    await markSent(row.id, messageId, deps.clock.now());
     log.info('outbox row sent', { messageId, attempts });
     return 'sent';
   } catch (err) {

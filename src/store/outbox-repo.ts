@@ -115,6 +115,8 @@ function directRow(d: Direct, r: Record<string, unknown>): OutboxRow {
   };
 }
 
+const MARK_SENT = `UPDATE "Outbox" SET "status" = 'sent', "larkMessageId" = ?, "sentAt" = ?, "claimedAt" = NULL, "lastError" = NULL, "updatedAt" = ? WHERE "id" = ? AND "status" <> 'sent'`;
+
 const STALE_CLAIM_ERROR = 'claim went stale (process stopped mid-send?); requeued';
 
 /** The direct path's insert-if-absent of a row (enqueue; inbound-repo's finish puts it in the same statement as the message's done mark). */
@@ -178,10 +180,13 @@ export function createOutboxRepo(db: DbTx) {
     async claimDue(now: Date, limit: number): Promise<OutboxRow[]> {
       if (direct) {
         const t = direct.time(now);
+        // Replicas claim at the same moments: on PostgreSQL, rows another claim holds are passed over
+        // rather than waited for (that claim takes them). SQLite has one writer at a time anyway.
+        const skipLocked = direct.dialect === 'postgresql' ? ' FOR UPDATE SKIP LOCKED' : '';
         const rows = await direct.all(
           `UPDATE "Outbox" SET "status" = 'sending', "attempts" = "attempts" + 1, "claimedAt" = ?, "updatedAt" = ?
            WHERE "status" = 'pending' AND "notBefore" <= ? AND "id" IN (
-             SELECT "id" FROM "Outbox" WHERE "status" = 'pending' AND "notBefore" <= ? ORDER BY "notBefore", "id" LIMIT ?)
+             SELECT "id" FROM "Outbox" WHERE "status" = 'pending' AND "notBefore" <= ? ORDER BY "notBefore", "id" LIMIT ?${skipLocked})
            RETURNING ${COLUMNS}`,
           [t, t, t, t, limit],
         );
@@ -232,10 +237,7 @@ export function createOutboxRepo(db: DbTx) {
     async markSent(id: number, messageId: string, now: Date): Promise<boolean> {
       if (direct) {
         const t = direct.time(now);
-        const n = await direct.run(
-          `UPDATE "Outbox" SET "status" = 'sent', "larkMessageId" = ?, "sentAt" = ?, "claimedAt" = NULL, "lastError" = NULL, "updatedAt" = ? WHERE "id" = ? AND "status" <> 'sent'`,
-          [messageId, t, t, id],
-        );
+        const n = await direct.run(MARK_SENT, [messageId, t, t, id]);
         return n === 1;
       }
       const { count } = await db.outbox.updateMany({
@@ -243,6 +245,34 @@ export function createOutboxRepo(db: DbTx) {
         data: { status: 'sent', larkMessageId: messageId, sentAt: now, claimedAt: null, lastError: null },
       });
       return count === 1;
+    },
+
+    /**
+     * Several rows sent, recorded at once (the dispatcher gathers sends that finish while it records
+     * earlier ones): one statement on PostgreSQL, one transaction on SQLite. Returns how many changed.
+     */
+    async markSentMany(sent: { id: number; messageId: string; at: Date }[]): Promise<number> {
+      if (sent.length === 1 || !direct) {
+        let n = 0;
+        for (const s of sent) n += (await this.markSent(s.id, s.messageId, s.at)) ? 1 : 0;
+        return n;
+      }
+      if (direct.dialect === 'postgresql') {
+        return direct.run(
+          `UPDATE "Outbox" AS o SET "status" = 'sent', "larkMessageId" = v."messageId", "sentAt" = v."at", "claimedAt" = NULL, "lastError" = NULL, "updatedAt" = v."at"
+           FROM (SELECT unnest(?::int[]) AS "id", unnest(?::text[]) AS "messageId", unnest(?::timestamp(3)[]) AS "at") AS v
+           WHERE o."id" = v."id" AND o."status" <> 'sent'`,
+          [sent.map((s) => s.id), sent.map((s) => s.messageId), sent.map((s) => direct.time(s.at))],
+        );
+      }
+      return direct.transaction(async (q) => {
+        let n = 0;
+        for (const s of sent) {
+          const t = direct.time(s.at);
+          n += await q.run(MARK_SENT, [s.messageId, t, t, s.id]);
+        }
+        return n;
+      });
     },
 
     /** sending -> pending at notBefore. No-op (false) if this caller no longer holds the claim. */

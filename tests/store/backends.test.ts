@@ -136,6 +136,24 @@ describe.each(backends)('store on $name', (backend) => {
     expect(gateway.sent.map((m) => (m.message as { text?: string }).text)).toEqual(['收到', '第二条']);
   });
 
+  it('records several sends in one go, each with its own Lark id and time, and leaves a row already sent as it was', async () => {
+    const repo = createOutboxRepo(h.db);
+    const t0 = instantAt('2027-02-22', '09:30', TZ);
+    const ids: number[] = [];
+    for (const k of ['a', 'b', 'c']) ids.push((await repo.enqueue({ key: `k-${k}`, kind: 'reply', chatId: `oc_${k}`, message: { msgType: 'text', text: k }, notBefore: t0 })).id);
+    expect(await repo.claimDue(t0, 10)).toHaveLength(3);
+    expect(await repo.markSent(ids[2], 'om_c_first', t0)).toBe(true);
+    const at = (s: number) => new Date(t0.getTime() + s * 1000);
+    const n = await repo.markSentMany(ids.map((id, i) => ({ id, messageId: `om_${i}`, at: at(i + 1) })));
+    expect(n).toBe(2);
+    const rows = await h.db.outbox.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.status, r.larkMessageId, r.sentAt, r.claimedAt])).toEqual([
+      ['sent', 'om_0', at(1), null],
+      ['sent', 'om_1', at(2), null],
+      ['sent', 'om_c_first', t0, null],
+    ]);
+  });
+
   it.runIf(backend.name === 'postgresql')('stores an inbound event while processing holds every connection of the main pool', async () => {
     let released = false;
     // Ten connections (pg's default pool) each busy for a second, as a burst of processing would hold them.
