@@ -7,8 +7,9 @@
 //    are acknowledged (the pace Lark needs), and how fast replies follow;
 //  - steady: STEADY_RATE events a second for STEADY_SECONDS (open loop, sent on schedule whatever the
 //    answers): latency from request to ack and to the reply reaching the fake.
-// On SQLite (one process), and on PostgreSQL with two replicas behind one address (a round-robin
-// proxy): two `npm start` processes (the compiled bot, as deployed), each processing what it received.
+// The bot runs as deployed, `npm start` (compiled JavaScript, package.json's node flags) in its own
+// process: on SQLite one, on PostgreSQL two replicas behind one address (a round-robin proxy), each
+// processing what it received.
 // Lost (never answered) and answered-twice are counted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -16,12 +17,6 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
 import pg from 'pg';
-import { createApp, ensureRegistry, type App } from '../src/app.ts';
-import { systemClock } from '../src/clock.ts';
-import { loadConfig, type Config } from '../src/config.ts';
-import { createLarkGateway } from '../src/chat/lark-gateway.ts';
-import { startLarkReceiver, type LarkAppConfig, type LarkReceiver } from '../src/chat/lark-receiver.ts';
-import { silentLogger } from '../src/log.ts';
 import { createRegistryRepo } from '../src/store/registry-repo.ts';
 import { openDb, type Db } from '../src/store/db.ts';
 import { freePort } from '../tests/integration/helpers.ts';
@@ -139,9 +134,7 @@ function envOf(databaseUrl: string, fakeUrl: string): Record<string, string> {
   };
 }
 
-const configOf = (databaseUrl: string, fakeUrl: string): Config => loadConfig(envOf(databaseUrl, fakeUrl));
-
-/** One replica as deployed: `npm start` (compiled JavaScript, package.json's node flags) in its own process. */
+/** The bot as deployed: `npm start` in its own process (a replica, on PostgreSQL). */
 async function startProcessReplica(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
   const start = startCommand();
@@ -172,21 +165,6 @@ async function startProcessReplica(env: Record<string, string>): Promise<{ port:
       clearTimeout(timer);
     },
   };
-}
-
-async function startReplica(config: Config): Promise<{ app: App; receiver: LarkReceiver }> {
-  const larkConfig = config.lark as LarkAppConfig;
-  const app = await createApp({ config, clock: systemClock, logger: silentLogger, gateway: createLarkGateway(larkConfig, silentLogger), botOpenId: () => FAKE_BOT_OPEN_ID });
-  const receiver = await startLarkReceiver({
-    lark: larkConfig,
-    port: 0,
-    host: '127.0.0.1',
-    logger: silentLogger,
-    onMessageEvent: (raw) => app.inbound.onMessageEvent(raw),
-    onCardAction: (raw) => app.inbound.onCardAction(raw),
-    health: () => app.health(),
-  });
-  return { app, receiver };
 }
 
 /** Round robin over the replicas' ports: the one address Lark posts to. */
@@ -230,19 +208,29 @@ async function bindGroups(db: Db): Promise<{ chatId: string; task: number }[]> {
 async function sqlitePipeline(): Promise<Pipeline> {
   const fake = await startFakeLarkWorker();
   const tmp = tempDir('chat');
-  const config = configOf(`file:${path.join(tmp.dir, 'chat.db')}`, fake.url);
-  const r = await startReplica(config);
-  await ensureRegistry(r.app.db, config, systemClock, silentLogger);
-  const groups = await bindGroups(r.app.db);
+  const databaseUrl = `file:${path.join(tmp.dir, 'chat.db')}`;
+  if (isStale()) build({ quiet: true });
+  let r;
+  try {
+    // As deployed: `npm start` in its own process; it imports the plan on its first start.
+    r = await startProcessReplica(envOf(databaseUrl, fake.url));
+  } catch (e) {
+    await fake.close();
+    tmp.cleanup();
+    throw e;
+  }
+  const db = await openDb(databaseUrl, { migrate: false });
+  const groups = await bindGroups(db);
+  await db.$disconnect();
+  const replica = r;
   return {
     label: 'SQLite, 1 process',
     slug: 'sqlite',
-    url: `http://127.0.0.1:${r.receiver.port}/lark/events`,
+    url: `http://127.0.0.1:${replica.port}/lark/events`,
     groups,
     fake,
     async close() {
-      await r.receiver.close();
-      await r.app.close();
+      await replica.stop();
       await fake.close();
       tmp.cleanup();
     },
