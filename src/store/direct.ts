@@ -7,6 +7,7 @@
 // The SQL is written once, with ? placeholders and double-quoted identifiers (Prisma's table names);
 // dialect differences are in the parameters: times are stored as Prisma stores them.
 import type pg from 'pg';
+import { createGroupCommit } from './group-commit.ts';
 
 export type Dialect = 'sqlite' | 'postgresql';
 
@@ -75,11 +76,11 @@ export function createSqliteDirect(handle: SqliteHandle, queue: <T>(fn: () => Pr
     dialect: 'sqlite',
     all: (sql, params) => queue(() => q.all(sql, params)),
     run: (sql, params) => queue(() => q.run(sql, params)),
-    // The same connection, ahead of everything else in its queue.
-    ingress: {
-      all: (sql, params) => queue(() => q.all(sql, params), true),
-      run: (sql, params) => queue(() => q.run(sql, params), true),
-    },
+    // The same connection, ahead of everything else in its queue; those of one turn commit together.
+    ingress: createGroupCommit(
+      { ...q, begin: () => void stmt('BEGIN IMMEDIATE').run(), commit: () => void stmt('COMMIT').run(), rollback: () => void stmt('ROLLBACK').run() },
+      queue,
+    ),
     time: sqliteTime,
     readTime: readAnyTime,
     transaction: (fn) =>
