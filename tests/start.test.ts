@@ -21,7 +21,7 @@ function start(input: string): { status: number | null; stdout: string; stderr: 
       DUBAN_NOW: '2026-11-29T10:00:00+08:00',
     };
     // What `npm start` runs (package.json): the compiled bot, built by the suite's global setup.
-    return spawnSync(process.execPath, ['--max-semi-space-size=1', 'scripts/start.mjs'], { env, input, encoding: 'utf8', timeout: 120_000 });
+    return spawnSync(process.execPath, ['--max-semi-space-size=4', 'scripts/start.mjs'], { env, input, encoding: 'utf8', timeout: 120_000 });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
