@@ -29,7 +29,7 @@ import { driveLoad, type Driven, type LoadEvent } from './load-worker.ts';
 import { ms, percentile, perSec, REPO_ROOT, tempDir, type BenchRow } from './util.ts';
 
 export const CHAT_EVENTS = 2_000;
-export const CHAT_WARMUP = 100;
+export const CHAT_WARMUP = 500;
 /** The bare dispatcher: warmed up longer (its code is compiled in this process), then measured BARE_BURSTS times. */
 const BARE_WARMUP = 500;
 const BARE_BURSTS = 3;
