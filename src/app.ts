@@ -77,6 +77,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, clock, logger, gateway } = deps;
   const db = await openDb(config.databaseUrl, {
     backgroundCheckpoints: { onError: (e) => logger.warn('sqlite checkpoints are back on the main thread', { err: e }) },
+    onConnectionLost: (e) => logger.warn('postgresql closed an idle connection; the pool opens a new one', { err: e }),
   });
   const { policy, calendar } = loadScheduleData(config);
   const officeUnit = await createUnitRepo(db).resolveOffice(config.officeUnit, readUnitDirectory(config.unitsPath));

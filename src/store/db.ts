@@ -20,6 +20,8 @@ export interface OpenDbOptions {
   migrate?: boolean;
   /** SQLite: checkpoint the WAL on a worker thread, not in the commits of this (the bot's) event loop (see sqlite-checkpoint.ts). */
   backgroundCheckpoints?: { onError?: (e: Error) => void };
+  /** PostgreSQL: an idle pooled connection the server closed (restart, failover, a terminated backend). */
+  onConnectionLost?: (e: Error) => void;
 }
 
 export async function openDb(databaseUrl: string, opts: OpenDbOptions = {}): Promise<Db> {
@@ -36,6 +38,9 @@ export async function openDb(databaseUrl: string, opts: OpenDbOptions = {}): Pro
     // Storing an inbound event (the ack waits for it) has connections of its own: it never queues
     // behind processing for one of the main pool's.
     const ingressPool = new pg.Pool({ connectionString: databaseUrl, max: INGRESS_CONNECTIONS, allowExitOnIdle: true });
+    // The pool drops such a connection and opens another when next asked; unheard, its 'error'
+    // event would end the process (seen: a database dropped while a pool was closing).
+    for (const p of [pool, ingressPool]) p.on('error', (e) => opts.onConnectionLost?.(e));
     // Both clients are generated from the same models (scripts/generate-clients.mjs), so their query
     // API is the same; only the provider differs.
     const db = new PgPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;

@@ -26,6 +26,7 @@ import { POSTGRES_URL, createPostgresDatabase } from '../support/postgres.ts';
 import { REGISTRY_FILES } from '../support/test-db.ts';
 import { createExtensionRepo } from '../../src/store/extension-repo.ts';
 import { STAMP_TTL_MS } from '../../src/store/stamps.ts';
+import pg from 'pg';
 
 type Backend = { name: string; open(): Promise<{ db: Db; url: string; close(): Promise<void> }> };
 
@@ -234,5 +235,35 @@ describe.each(backends)('store on $name', (backend) => {
     ]);
     // The filtered (Prisma) path reads the same rows.
     expect(await repo.list({ taskNumber: 68 })).toEqual(await repo.list());
+  });
+});
+
+describe.runIf(POSTGRES_URL)('PostgreSQL connections the server closes', () => {
+  it('a terminated idle connection is reported, the bot keeps running, and the next event is stored on a new one', async () => {
+    const pgdb = await createPostgresDatabase();
+    const lost: Error[] = [];
+    const db = await openDb(pgdb.url, { onConnectionLost: (e) => lost.push(e) });
+    try {
+      const inbound = createInboundRepo(db);
+      // Both pools hold an idle connection: the ingress one (the insert) and the main one (the count).
+      expect(await inbound.store({ eventId: 'ev_before', messageId: 'om_before', type: 'message', payload: '{}', now: NOW })).toMatchObject({ stored: true });
+      expect(await db.inboundEvent.count()).toBe(1);
+      // What a server restart or an operator's pg_terminate_backend does to them.
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+        new URL(pgdb.url).pathname.slice(1),
+      ]);
+      await admin.end();
+      expect(rowCount).toBeGreaterThanOrEqual(2);
+      for (let i = 0; i < 50 && lost.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(lost.length).toBeGreaterThanOrEqual(2);
+      expect(lost[0].message).toMatch(/terminat/);
+      expect(await inbound.store({ eventId: 'ev_after', messageId: 'om_after', type: 'message', payload: '{}', now: NOW })).toMatchObject({ stored: true });
+      expect(await db.inboundEvent.count()).toBe(2);
+    } finally {
+      await db.$disconnect();
+      await pgdb.drop();
+    }
   });
 });
