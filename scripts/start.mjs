@@ -5,7 +5,8 @@
 // tens of MB that a bot mostly waiting for messages never gives back; 1 MB held idle RSS 3-10 MB lower
 // but a burst then spent a tenth of its time in scavenges: with 4 MB acks +17 %, replies +35 %,
 // npm run bench -- chat, 3 runs each) and at most two malloc arenas (MALLOC_ARENA_MAX=2: glibc gives
-// each thread its own, mostly empty). Idle RSS 135 → 101-115 MB (npm run bench -- idle-rss).
+// each thread its own, mostly empty). Idle RSS 135 → 101-118 MB (npm run bench -- idle-rss; 2 MB a
+// semi-space measured no lower, and steady reply p99 worse).
 // --v8-pool-size=1: one V8 background thread instead of four, for concurrent GC and compiling; a heap
 // of ~30 MB needs no more, and the malloc arena those threads share keeps what four jobs at once
 // took (idle RSS −10 MB in the console, −3 MB in ws mode; startup no slower on 2 cores).
