@@ -27,22 +27,17 @@ export function createGroupCommit(q: Statements, queue: <T>(fn: () => Promise<T>
   let waiting: Waiting[] = [];
   let scheduled = false;
 
+  const exec = (w: Waiting) => (w.kind === 'all' ? q.all(w.sql, w.params) : q.run(w.sql, w.params));
+
   async function flush(): Promise<void> {
     const batch = waiting;
     waiting = [];
     // An earlier flush, granted later than it was queued, took these already.
     if (batch.length === 0) return;
-    if (batch.length === 1) {
-      const w = batch[0];
-      try {
-        w.resolve(w.kind === 'all' ? await q.all(w.sql, w.params) : await q.run(w.sql, w.params));
-      } catch (e) {
-        w.reject(e);
-      }
-      return;
-    }
+    // A lone statement commits on its own; several share one transaction.
+    const together = batch.length > 1;
     try {
-      q.begin();
+      if (together) q.begin();
     } catch (e) {
       for (const w of batch) w.reject(e);
       return;
@@ -51,13 +46,13 @@ export function createGroupCommit(q: Statements, queue: <T>(fn: () => Promise<T>
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     for (const w of batch) {
       try {
-        outcomes.push({ ok: true, value: w.kind === 'all' ? await q.all(w.sql, w.params) : await q.run(w.sql, w.params) });
+        outcomes.push({ ok: true, value: await exec(w) });
       } catch (error) {
         outcomes.push({ ok: false, error });
       }
     }
     try {
-      q.commit();
+      if (together) q.commit();
     } catch (e) {
       try {
         q.rollback();
